@@ -1,0 +1,30 @@
+"""Command line: `python -m bot [run|shell|check-content]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot import cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Gut–skin education bot for people living with eczema.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run on Telegram (the local shell when no token is set)")
+    shell = sub.add_parser("shell", help="chat with the bot here, offline")
+    shell.add_argument("--name", default="Friend", help="your first name in the shell")
+    sub.add_parser("check-content", help="validate content/ and list every problem")
+    args = parser.parse_args(argv)
+    if args.command == "check-content":
+        return cli.check_content()
+    if args.command == "shell":
+        return cli.shell(first_name=args.name)
+    return cli.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

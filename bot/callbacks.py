@@ -1,0 +1,41 @@
+"""The callback_data the bot makes, and the parser that rejects anything else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# kind -> whether it carries an argument. Arguments are ids: lowercase, digits, dashes, colons.
+KINDS: dict[str, bool] = {
+    "menu": False,    # the topic menu
+    "topic": True,    # list a topic's cards
+    "card": True,     # show a card
+    "next": True,     # the card after this one
+    "remind": False,  # start setting up reminders
+}
+_ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    arg: str = ""
+
+
+def make(kind: str, arg: str = "") -> str:
+    if kind not in KINDS:
+        raise ValueError(f"unknown callback kind {kind!r}")
+    return f"{kind}:{arg}" if KINDS[kind] else kind
+
+
+def parse(data: str | None) -> Action | None:
+    """The action a button stands for, or None for data this bot never made."""
+    if not data:
+        return None
+    kind, _, arg = data.partition(":")
+    takes_arg = KINDS.get(kind)
+    if takes_arg is None:
+        return None
+    if takes_arg != bool(arg) or (arg and not _ARG.match(arg)):
+        return None
+    return Action(kind, arg)

@@ -1,0 +1,75 @@
+"""What each command-line verb does: load settings and content, then run a face."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import ContentError, Library, load_library
+from bot.logging_setup import configure_logging
+
+
+def check_content() -> int:
+    """Validate content/; print every problem with its file and field."""
+    try:
+        settings = load_settings()
+        library = load_library(settings.content_dir)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(f"content/{problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in content/", file=sys.stderr)
+        return 1
+    print(f"content OK: {len(library.cards)} cards in {len(library.topics)} topics")
+    return 0
+
+
+def _prepare(shell: bool = False) -> tuple[Settings, Library] | int:
+    try:
+        settings = load_settings(shell=shell)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        library = load_library(settings.content_dir)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(f"content/{problem}", file=sys.stderr)
+        print("error: content/ has problems (above); the bot did not start", file=sys.stderr)
+        return 1
+    return settings, library
+
+
+def run() -> int:
+    """Run on Telegram by long polling, or the local shell when there is no token."""
+    prepared = _prepare()
+    if isinstance(prepared, int):
+        return prepared
+    settings, library = prepared
+    if settings.token is None:
+        return _shell(settings, library, "Friend")
+    from bot.app import ALL_UPDATES, build_application
+
+    configure_logging(settings.token)
+    app = build_application(settings, library)
+    app.run_polling(allowed_updates=ALL_UPDATES)
+    return 0
+
+
+def shell(first_name: str = "Friend") -> int:
+    prepared = _prepare(shell=True)
+    if isinstance(prepared, int):
+        return prepared
+    settings, library = prepared
+    return _shell(settings, library, first_name)
+
+
+def _shell(settings: Settings, library: Library, first_name: str) -> int:
+    from bot.shell import run_shell
+
+    configure_logging(None, logging.WARNING)
+    return asyncio.run(run_shell(settings, library, first_name=first_name))

@@ -1,0 +1,343 @@
+"""Load content/ into an immutable library, naming the file and field of every problem."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from bot import telegram_html
+
+CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callback_data
+MAX_TITLE = 80
+MAX_BODY = 900  # about one phone screen
+AUDIENCES = frozenset({"everyone", "adults", "parents"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content folder is not usable; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class CardSource:
+    article: Source
+    detail: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    emoji: str
+    blurb: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.emoji} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    topic: str
+    title: str
+    audience: str
+    order: int
+    keywords: tuple[str, ...]
+    sources: tuple[CardSource, ...]
+    body: str  # as written, for search
+    body_html: str  # Telegram HTML, already escaped
+    file: str
+
+
+@dataclass(frozen=True)
+class Library:
+    topics: tuple[Topic, ...]
+    cards: Mapping[str, Card]
+    sources: Mapping[str, Source]
+    synonyms: Mapping[str, tuple[str, ...]]
+    labels: Mapping[str, str]
+    commands: tuple[tuple[str, str], ...]  # the command menu: (command, description)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def cards_in(self, topic_id: str) -> list[Card]:
+        return sorted(
+            (c for c in self.cards.values() if c.topic == topic_id), key=lambda c: (c.order, c.id)
+        )
+
+    def reading_order(self) -> list[Card]:
+        """All cards, topic by topic in menu order: the order 'Next card' walks."""
+        return [card for topic in self.topics for card in self.cards_in(topic.id)]
+
+    def label(self, key: str) -> str:
+        return self.labels[key]
+
+
+def load_library(root: Path) -> Library:
+    """Read and validate everything under root; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    sources = _load_sources(root, problems)
+    topics = _load_topics(root, problems)
+    cards = _load_cards(root, {t.id for t in topics}, sources, problems)
+    for topic in topics:
+        if not any(c.topic == topic.id for c in cards.values()):
+            problems.append(Problem("topics.yaml", topic.id, "topic has no cards"))
+    synonyms = _load_synonyms(root, problems)
+    labels, commands = _load_labels(root, problems)
+    if problems:
+        raise ContentError(problems)
+    return Library(
+        topics=tuple(topics),
+        cards=MappingProxyType(cards),
+        sources=MappingProxyType(sources),
+        synonyms=MappingProxyType(synonyms),
+        labels=MappingProxyType(labels),
+        commands=commands,
+    )
+
+
+def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    name = str(path.relative_to(root))
+    if not path.is_file():
+        problems.append(Problem(name, "-", "file is missing"))
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "-", f"not valid YAML: {_one_line(exc)}"))
+        return None
+
+
+def _entries(data: Any, key: str, name: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        problems.append(Problem(name, key, "must be a list of mappings"))
+        return []
+    return items
+
+
+def _text(entry: dict[str, Any], key: str, name: str, problems: list[Problem]) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(name, key, "is missing or empty"))
+        return ""
+    return value.strip()
+
+
+def _load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for entry in _entries(_read_yaml(root / "sources.yaml", root, problems), "sources",
+                          "sources.yaml", problems):
+        sid = _text(entry, "id", "sources.yaml", problems)
+        year = entry.get("year")
+        sources[sid] = Source(
+            id=sid,
+            title=_text(entry, "title", f"sources.yaml ({sid})", problems),
+            publisher=_text(entry, "publisher", f"sources.yaml ({sid})", problems),
+            year=year if isinstance(year, int) else None,
+        )
+    return sources
+
+
+def _load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
+    topics: list[Topic] = []
+    seen: set[str] = set()
+    for entry in _entries(_read_yaml(root / "topics.yaml", root, problems), "topics",
+                          "topics.yaml", problems):
+        tid = _text(entry, "id", "topics.yaml", problems)
+        where = f"topics.yaml ({tid})"
+        if tid in seen:
+            problems.append(Problem("topics.yaml", "id", f"duplicate topic id {tid!r}"))
+        elif tid and not CARD_ID.match(tid):
+            problems.append(Problem(where, "id", "use lowercase letters, digits and dashes"))
+        seen.add(tid)
+        topics.append(Topic(
+            id=tid,
+            title=_text(entry, "title", where, problems),
+            emoji=str(entry.get("emoji") or "").strip(),
+            blurb=_text(entry, "blurb", where, problems),
+        ))
+    return topics
+
+
+def _load_cards(root: Path, topic_ids: set[str], sources: dict[str, Source],
+                problems: list[Problem]) -> dict[str, Card]:
+    cards: dict[str, Card] = {}
+    files = sorted((root / "cards").glob("*.md"))
+    if not files:
+        problems.append(Problem("cards/", "-", "no card files (*.md) found"))
+    for path in files:
+        card = _load_card(path, root, topic_ids, sources, problems)
+        if card is None:
+            continue
+        if card.id in cards:
+            problems.append(Problem(card.file, "id",
+                                    f"duplicate card id {card.id!r} (also {cards[card.id].file})"))
+            continue
+        cards[card.id] = card
+    return cards
+
+
+def _load_card(path: Path, root: Path, topic_ids: set[str], sources: dict[str, Source],
+               problems: list[Problem]) -> Card | None:
+    name = str(path.relative_to(root))
+    before = len(problems)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(name, "-", "is not UTF-8 text"))
+        return None
+    match = re.match(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", raw, re.S)
+    if not match:
+        problems.append(Problem(name, "front matter", "must start with a --- YAML block ---"))
+        return None
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, "front matter", f"not valid YAML: {_one_line(exc)}"))
+        return None
+    if not isinstance(meta, dict):
+        problems.append(Problem(name, "front matter", "must be a mapping of fields"))
+        return None
+
+    card_id = _text(meta, "id", name, problems)
+    if card_id and (not CARD_ID.match(card_id) or len(card_id) > MAX_CARD_ID):
+        problems.append(Problem(name, "id", f"use up to {MAX_CARD_ID} lowercase letters, "
+                                            "digits and dashes"))
+    elif card_id and card_id != path.stem:
+        problems.append(Problem(name, "id", f"{card_id!r} differs from the file name"))
+    topic = _text(meta, "topic", name, problems)
+    if topic and topic not in topic_ids:
+        problems.append(Problem(name, "topic", f"unknown topic {topic!r}"))
+    title = _text(meta, "title", name, problems)
+    if len(title) > MAX_TITLE:
+        problems.append(Problem(name, "title", f"longer than {MAX_TITLE} characters"))
+    audience = str(meta.get("audience") or "everyone")
+    if audience not in AUDIENCES:
+        problems.append(Problem(name, "audience", f"must be one of {sorted(AUDIENCES)}"))
+    order = meta.get("order", 100)
+    if not isinstance(order, int):
+        problems.append(Problem(name, "order", "must be a whole number"))
+        order = 100
+    keywords = meta.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        problems.append(Problem(name, "keywords", "must be a list of words"))
+        keywords = []
+    card_sources = _card_sources(meta.get("sources"), sources, name, problems)
+
+    body = match.group(2).strip()
+    body_html = body_to_html(body)
+    if not body:
+        problems.append(Problem(name, "body", "is empty"))
+    elif len(body) > MAX_BODY:
+        problems.append(Problem(name, "body", f"{len(body)} characters; a card must fit one "
+                                              f"screen ({MAX_BODY} at most)"))
+    for reason in telegram_html.problems(body_html):
+        problems.append(Problem(name, "body", f"markup Telegram would reject: {reason}"))
+    if "**" in body_html or re.search(r"(?<!\w)_|_(?!\w)", body_html):
+        problems.append(Problem(name, "body", "unbalanced ** or _ markers"))
+    if len(problems) > before:
+        return None
+    return Card(
+        id=card_id, topic=topic, title=title, audience=audience, order=order,
+        keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
+        sources=tuple(card_sources), body=body, body_html=body_html, file=name,
+    )
+
+
+def _card_sources(raw: Any, sources: dict[str, Source], name: str,
+                  problems: list[Problem]) -> list[CardSource]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(name, "sources", "name at least one article it comes from"))
+        return []
+    found: list[CardSource] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, "sources", "each entry needs article and detail"))
+            continue
+        article = sources.get(str(entry.get("article")))
+        if article is None:
+            problems.append(Problem(name, "sources",
+                                    f"unknown article {entry.get('article')!r}; "
+                                    f"known: {sorted(sources)}"))
+            continue
+        found.append(CardSource(article=article, detail=str(entry.get("detail") or "").strip()))
+    return found
+
+
+def body_to_html(body: str) -> str:
+    """The cards' small markup (**bold**, _italic_, '- ' bullets) as escaped Telegram HTML."""
+    text = html.escape(body, quote=False)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text, flags=re.S)
+    text = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"<i>\1</i>", text, flags=re.S)
+    text = re.sub(r"^- ", "• ", text, flags=re.M)
+    return text
+
+
+def _load_synonyms(root: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    data = _read_yaml(root / "synonyms.yaml", root, problems)
+    table = data.get("synonyms") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        problems.append(Problem("synonyms.yaml", "synonyms", "must be a mapping of word: [variants]"))
+        return {}
+    result: dict[str, tuple[str, ...]] = {}
+    for word, variants in table.items():
+        if not isinstance(variants, list):
+            problems.append(Problem("synonyms.yaml", str(word), "variants must be a list"))
+            continue
+        result[str(word).lower()] = tuple(str(v).lower() for v in variants)
+    return result
+
+
+def _load_labels(root: Path, problems: list[Problem]
+                 ) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    data = _read_yaml(root / "labels.yaml", root, problems)
+    table = data.get("labels") if isinstance(data, dict) else None
+    commands = data.get("commands") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        problems.append(Problem("labels.yaml", "labels", "must be a mapping of key: text"))
+        table = {}
+    if not isinstance(commands, dict):
+        problems.append(Problem("labels.yaml", "commands", "must be a mapping of command: text"))
+        commands = {}
+    for command in commands:
+        if not re.match(r"^[a-z0-9_]{1,32}$", str(command)):
+            problems.append(Problem("labels.yaml", f"commands.{command}",
+                                    "a command is 1-32 lowercase letters, digits or _"))
+    return ({str(k): str(v) for k, v in table.items()},
+            tuple((str(k), str(v)) for k, v in commands.items()))
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

@@ -1,0 +1,33 @@
+"""What every handler can reach: settings, database, content, renderer and the clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.content import Library
+    from bot.render import Renderer
+    from bot.store import Database
+
+
+class BotData:
+    """Long-lived resources, opened in post_init and closed in post_shutdown."""
+
+    settings: Settings
+    db: Database
+    library: Library
+    renderer: Renderer
+
+    def __init__(self) -> None:
+        self.clock: Callable[[], float] = time.time
+
+    def now(self) -> int:
+        return int(self.clock())
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]

@@ -1,0 +1,1 @@
+"""Thin handlers: parse the update, ask the services, reply through the renderer."""

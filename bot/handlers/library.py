@@ -1,0 +1,93 @@
+"""Browsing the card library: /start, /topics, /card and the browser's buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import callbacks, reading, views
+from bot.context import Context
+from bot.handlers.common import remember_chat
+from bot.replies import reply
+from bot.store import chats
+
+DEEP_LINK_CARD = "card-"
+
+
+async def start(update: Update, context: Context) -> None:
+    """Greet by first name with the topic menu, or open the card a deep link names."""
+    await remember_chat(update, context)
+    renderer = context.bot_data.renderer
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(DEEP_LINK_CARD):
+        await show_card(update, context, payload[len(DEEP_LINK_CARD):])
+        return
+    user = update.effective_user
+    await reply(update, context, views.welcome(renderer, user.first_name if user else ""))
+
+
+async def topics(update: Update, context: Context) -> None:
+    """Show the topic menu."""
+    await remember_chat(update, context)
+    await reply(update, context, views.topic_menu(context.bot_data.renderer))
+
+
+async def card_command(update: Update, context: Context) -> None:
+    """/card <id>: open one card by its id."""
+    card_id = " ".join(context.args or []).strip().lower()
+    await show_card(update, context, card_id)
+
+
+async def show_card(update: Update, context: Context, card_id: str) -> None:
+    data = context.bot_data
+    card = data.library.cards.get(card_id)
+    if card is None:
+        out = views.topic_menu(data.renderer, "unknown_card", card_id=card_id)
+        await reply(update, context, out)
+        return
+    await remember_chat(update, context)
+    chat = update.effective_chat
+    if chat is not None:
+        await chats.mark_read(data.db, chat.id, card.id, data.now())
+    await reply(update, context, views.card_view(data.renderer, card))
+
+
+async def button(update: Update, context: Context) -> None:
+    """Every inline button of the library browser; anything we did not make is stale."""
+    query = update.callback_query
+    data = context.bot_data
+    action = callbacks.parse(query.data if query else None)
+    if action is None or action.kind not in ("menu", "topic", "card", "next", "remind"):
+        await stale(update, context)
+        return
+    if action.kind == "menu":
+        await remember_chat(update, context)
+        await reply(update, context, views.topic_menu(data.renderer), edit=True)
+    elif action.kind == "topic":
+        topic = data.library.topic(action.arg)
+        if topic is None:
+            await stale(update, context)
+            return
+        await remember_chat(update, context)
+        read = await chats.last_read_times(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        await reply(update, context, views.topic_cards(data.renderer, topic, read), edit=True)
+    elif action.kind == "card":
+        if action.arg not in data.library.cards:
+            await stale(update, context)
+            return
+        await show_card(update, context, action.arg)
+    elif action.kind == "next":
+        if action.arg not in data.library.cards:
+            await stale(update, context)
+            return
+        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        read = await chats.last_read_times(data.db, chat_id)
+        card = reading.next_card(data.library, read, after=action.arg)
+        await show_card(update, context, card.id if card else "")
+    elif action.kind == "remind":
+        await remember_chat(update, context)
+        await reply(update, context, views.topic_menu(data.renderer, "reminders_coming"))
+
+
+async def stale(update: Update, context: Context) -> None:
+    """A button from an old message, a removed card, or forged data: say so, change nothing."""
+    await reply(update, context, views.topic_menu(context.bot_data.renderer, "stale_button"))

@@ -1,0 +1,203 @@
+"""An in-process Bot API: answers PTB's requests without a network.
+
+The local shell runs the real application on it, and the tests use it to see exactly what
+a chat would receive. Failures can be scripted per method to exercise error paths.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+from bot.telegram_html import to_plain
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Gut Skin Guide",
+    "username": "gutskin_guide_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"})
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    result: Any = None  # what the fake Telegram answered
+
+    @property
+    def chat_id(self) -> int | None:
+        raw = self.params.get("chat_id")
+        return int(raw) if raw is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        markup = self.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return list((markup or {}).get("inline_keyboard", []))
+
+    @property
+    def button_labels(self) -> list[str]:
+        return [b["text"] for row in self.buttons for b in row]
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    parameters: dict[str, Any] | None
+    times: int
+
+
+class OfflineBotAPI(BaseRequest):
+    """Records every Bot API call and answers it the way Telegram would."""
+
+    def __init__(self, on_call: Callable[[ApiCall], None] | None = None) -> None:
+        self.on_call = on_call
+        self.calls: list[ApiCall] = []
+        self.chat_types: dict[int, str] = {}
+        self.administrators: dict[int, set[int]] = {}  # chat id -> ids of its administrators
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ids = itertools.count(1000)
+
+    # --- BaseRequest ---------------------------------------------------------------------
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        if api_method == "getUpdates":
+            # Nobody polls the shell; sleep like a long poll with nothing to report.
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            return 200, _ok([])
+        call = ApiCall(api_method, params)
+        failure = self._take_failure(api_method)
+        if failure is not None:
+            self.calls.append(call)
+            body = {"ok": False, "error_code": failure.status, "description": failure.description}
+            if failure.parameters:
+                body["parameters"] = failure.parameters
+            return failure.status, json.dumps(body).encode()
+        self.calls.append(call)
+        call.result = self._answer(api_method, params)
+        if self.on_call is not None:
+            self.on_call(call)
+        return 200, _ok(call.result)
+
+    # --- scripting ---------------------------------------------------------------------
+    def fail(self, method: str, status: int, description: str, *, times: int = 1,
+             parameters: dict[str, Any] | None = None) -> None:
+        """Make the next `times` calls of `method` fail as Telegram would."""
+        self._failures.setdefault(method, []).append(
+            _Failure(status, description, parameters, times)
+        )
+
+    def sent(self, chat_id: int | None = None) -> list[ApiCall]:
+        """Messages that landed in chats (sent or edited), optionally for one chat."""
+        return [c for c in self.calls
+                if c.method in SEND_METHODS and (chat_id is None or c.chat_id == chat_id)]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # --- answers -----------------------------------------------------------------------
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"):
+            return self._message(method, params)
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = "administrator" if user_id in self.administrators.get(chat_id, set()) \
+                else "member"
+            member: dict[str, Any] = {"status": status, "user": _user(user_id)}
+            if status == "administrator":
+                member.update(_ADMIN_RIGHTS)
+            return member
+        if method == "getChat":
+            chat_id = int(params["chat_id"])
+            return {"id": chat_id, "type": self._chat_type(chat_id)}
+        return True  # setMyCommands, answerCallbackQuery, answerInlineQuery, deleteWebhook...
+
+    def _chat_type(self, chat_id: int) -> str:
+        return self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
+
+    def _message(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id") or 0)
+        message: dict[str, Any] = {
+            "message_id": int(params.get("message_id") or next(self._ids)),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": self._chat_type(chat_id)},
+            "from": BOT_USER,
+        }
+        if method == "sendPhoto":
+            message["photo"] = [{"file_id": "photo", "file_unique_id": "photo",
+                                 "width": 800, "height": 400}]
+            message["caption"] = to_plain(str(params.get("caption") or ""))
+        else:
+            message["text"] = to_plain(str(params.get("text") or ""))
+        if method.startswith("edit"):
+            message["edit_date"] = int(time.time())
+        markup = params.get("reply_markup")
+        if markup:
+            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        return message
+
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+    "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+    "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+}
+
+
+def _user(user_id: int) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+
+
+def _ok(result: Any) -> bytes:
+    return json.dumps({"ok": True, "result": result}).encode()

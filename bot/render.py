@@ -1,0 +1,122 @@
+"""The one way out: every text a chat receives is built here and ends with the disclaimer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import telegram_html
+from bot.content import Card, Library
+
+DISCLAIMER_TEMPLATE = "disclaimer_short"
+
+
+class RenderError(ValueError):
+    """A message could not be built within Telegram's rules."""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None  # callback_data
+    url: str | None = None
+    share_query: str | None = None  # switch_inline_query: share a card into another chat
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A finished message: Telegram HTML that already ends with the disclaimer."""
+
+    text: str
+    buttons: Keyboard = ()
+
+    def reply_markup(self) -> InlineKeyboardMarkup | None:
+        if not self.buttons:
+            return None
+        return InlineKeyboardMarkup([
+            [InlineKeyboardButton(b.label, callback_data=b.data, url=b.url,
+                                  switch_inline_query=b.share_query) for b in row]
+            for row in self.buttons
+        ])
+
+    def markup_dict(self) -> dict[str, Any] | None:
+        markup = self.reply_markup()
+        return markup.to_dict() if markup else None
+
+
+def keyboard(rows: Iterable[Sequence[Button]]) -> Keyboard:
+    return tuple(tuple(row) for row in rows if row)
+
+
+class Renderer:
+    """Jinja2 templates from content/templates, autoescaped, plus the short disclaimer."""
+
+    def __init__(self, templates_dir: Path, library: Library) -> None:
+        self.library = library
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates_dir)),
+            autoescape=True,  # whatever a user typed arrives escaped
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._env.filters["clip"] = _clip
+        self._env.globals["label"] = library.label
+        self._card_cache: dict[str, str] = {}
+        self.disclaimer = self._env.get_template(f"{DISCLAIMER_TEMPLATE}.html.j2").render().strip()
+
+    def check_templates(self) -> list[str]:
+        """Names of templates that do not compile (run at start-up and on reload)."""
+        bad = []
+        for name in self._env.list_templates(extensions=["j2"]):
+            try:
+                self._env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                bad.append(f"templates/{name}: line {exc.lineno}: {exc.message}")
+        return bad
+
+    def body(self, template: str, **context: Any) -> str:
+        """A template's HTML without the disclaimer, for composing a larger message."""
+        return self._env.get_template(f"{template}.html.j2").render(**context).strip()
+
+    def message(self, template: str, buttons: Keyboard = (), **context: Any) -> Outgoing:
+        return self.finish(self.body(template, **context), buttons)
+
+    def finish(self, body_html: str, buttons: Keyboard = (), *,
+               limit: int = telegram_html.MAX_MESSAGE_LENGTH) -> Outgoing:
+        """Append the disclaimer and check the result against Telegram's rules."""
+        text = f"{body_html}\n\n{self.disclaimer}" if body_html else self.disclaimer
+        problems = telegram_html.problems(text)
+        if problems:
+            raise RenderError("; ".join(problems))
+        if telegram_html.visible_length(text) > limit:
+            raise RenderError(f"message is longer than Telegram's {limit} characters")
+        for row in buttons:
+            for b in row:
+                if b.data is not None and len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES:
+                    raise RenderError(f"callback_data {b.data!r} is over 64 bytes")
+        return Outgoing(text=text, buttons=buttons)
+
+    def card_html(self, card: Card) -> str:
+        """A card's own HTML (title, body, sources), cached: cards are immutable."""
+        cached = self._card_cache.get(card.id)
+        if cached is None:
+            topic = self.library.topic(card.topic)
+            cached = self.body("card", card=card, topic=topic, body=Markup(card.body_html))
+            self._card_cache[card.id] = cached
+        return cached
+
+
+def _clip(value: Any, limit: int = 200) -> str:
+    """Shorten user-supplied text before it is escaped into a message."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,38 @@
+"""Delivering a rendered Outgoing to the chat an update came from."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+from bot.render import Outgoing
+
+log = logging.getLogger(__name__)
+
+
+async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool = False) -> None:
+    """Answer in the update's chat; with edit=True a button press replaces its own message."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        message = query.message
+        if edit and message is not None and message.is_accessible:
+            try:
+                await query.edit_message_text(out.text, reply_markup=out.reply_markup())
+                return
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return  # the same button pressed twice: the message already shows this
+                # Too old to edit, or a photo: fall back to a fresh message.
+                log.info("edit failed in chat %s (%s); sending instead", message.chat.id, exc)
+    chat = update.effective_chat
+    if chat is None:
+        return
+    incoming = update.effective_message
+    thread = incoming.message_thread_id if incoming is not None and incoming.is_topic_message else None
+    await context.bot.send_message(
+        chat.id, out.text, reply_markup=out.reply_markup(), message_thread_id=thread
+    )

@@ -1,0 +1,49 @@
+"""The messages the library browser shows, built from content and a chat's reading history."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from bot import callbacks
+from bot.content import Card, Topic
+from bot.render import Button, Keyboard, Outgoing, Renderer, keyboard
+
+
+def topic_buttons(renderer: Renderer) -> Keyboard:
+    return keyboard(
+        [Button(t.label, data=callbacks.make("topic", t.id))] for t in renderer.library.topics
+    )
+
+
+def welcome(renderer: Renderer, first_name: str) -> Outgoing:
+    return renderer.message("welcome", topic_buttons(renderer), name=first_name or "there")
+
+
+def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: object) -> Outgoing:
+    """Any short message followed by the topic menu (help, stale buttons, unknown input)."""
+    context.setdefault("example_card", example_card(renderer))
+    return renderer.message(template, topic_buttons(renderer), **context)
+
+
+def topic_cards(renderer: Renderer, topic: Topic, read: Collection[str]) -> Outgoing:
+    cards = renderer.library.cards_in(topic.id)
+    label = renderer.library.label
+    rows = [[Button(("✓ " if c.id in read else "") + c.title, data=callbacks.make("card", c.id))]
+            for c in cards]
+    rows.append([Button(label("back_to_topics"), data=callbacks.make("menu"))])
+    return renderer.message("topic", keyboard(rows), topic=topic, cards=cards, read=set(read))
+
+
+def card_view(renderer: Renderer, card: Card) -> Outgoing:
+    label = renderer.library.label
+    rows = [
+        [Button(label("next_card"), data=callbacks.make("next", card.id))],
+        [Button(label("back_to_topics"), data=callbacks.make("menu")),
+         Button(label("reminders"), data=callbacks.make("remind"))],
+    ]
+    return renderer.finish(renderer.card_html(card), keyboard(rows))
+
+
+def example_card(renderer: Renderer) -> str:
+    order = renderer.library.reading_order()
+    return order[0].id if order else "fibre"

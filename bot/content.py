@@ -18,6 +18,7 @@ CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callback_data
 MAX_TITLE = 80
 MAX_BODY = 900  # about one phone screen
+MAX_SOURCE_DETAIL = 120  # the "Where this comes from" line must not double the card
 AUDIENCES = frozenset({"everyone", "adults", "parents"})
 
 
@@ -292,7 +293,11 @@ def _card_sources(raw: Any, sources: dict[str, Source], name: str,
                                     f"unknown article {entry.get('article')!r}; "
                                     f"known: {sorted(sources)}"))
             continue
-        found.append(CardSource(article=article, detail=str(entry.get("detail") or "").strip()))
+        detail = str(entry.get("detail") or "").strip()
+        if len(detail) > MAX_SOURCE_DETAIL:
+            problems.append(Problem(name, "sources", f"detail is {len(detail)} characters; "
+                                                     f"keep it to {MAX_SOURCE_DETAIL}"))
+        found.append(CardSource(article=article, detail=detail))
     return found
 
 

@@ -46,6 +46,11 @@ class ApiCall:
         return str(self.params.get("text") or self.params.get("caption") or "")
 
     @property
+    def plain(self) -> str:
+        """The text as the person reads it (tags dropped, entities decoded)."""
+        return to_plain(self.text)
+
+    @property
     def buttons(self) -> list[list[dict[str, Any]]]:
         markup = self.params.get("reply_markup")
         if isinstance(markup, str):

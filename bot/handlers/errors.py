@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.context import Context
 from bot.replies import reply
@@ -20,7 +19,8 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         return  # the user blocked the bot; the outbox marks such chats, nothing to say
     where = _describe(update)
-    if isinstance(error, NetworkError):
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Telegram unreachable for a moment: PTB retries polling; nothing to tell anyone.
         log.warning("network error while handling %s: %s", where, error)
         return
     log.error("error while handling %s", where, exc_info=error)
@@ -33,7 +33,7 @@ async def on_error(update: object, context: Context) -> None:
     for owner in getattr(data.settings, "admin_ids", ()):
         try:
             out = data.renderer.message(
-                "owner_error_report", where=where, error=html.escape(repr(error))[:500]
+                "owner_error_report", where=where, error=repr(error)[:500]
             )
             await context.bot.send_message(owner, out.text)
         except Exception:  # noqa: BLE001

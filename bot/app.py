@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,19 +22,20 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import deliveries, scheduling
 from bot.config import Settings
 from bot.content import Library
-from bot.context import BotData
-from bot.handlers import errors, fallback, info, library
+from bot.context import BotData, Context
+from bot.handlers import buttons, errors, fallback, habits, info, library, reminders, text
 from bot.render import Renderer
-from bot.store import open_database
+from bot.sender import Limits, Sender
+from bot.store import chats, open_database
 
 log = logging.getLogger(__name__)
 
 # The shell and tests have no real token; PTB still wants one of the right shape.
 OFFLINE_TOKEN = "1000000:offline-shell-token"
-
-BotApplication = Application  # the concrete generics are spelled out in bot.context.Context
+ALL_UPDATES = Update.ALL_TYPES
 
 
 def build_application(
@@ -42,14 +44,21 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     clock: Callable[[], float] = time.time,
+    background: bool = True,
+    limits: Limits = Limits(),
 ) -> Application:  # type: ignore[type-arg]
-    """The bot as one object; `request` replaces the network (shell, tests)."""
+    """The bot as one object.
+
+    `request` replaces the network (shell, tests). With background=False neither the minute
+    tick nor the sender runs by itself: tests drive them with an injected clock.
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
         .context_types(ContextTypes(bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if settings.base_url:
@@ -64,37 +73,85 @@ def build_application(
     data.library = content
     data.renderer = Renderer(settings.content_dir / "templates", content)
     data.clock = clock
+    data.background = background
+    data.limits = limits
     register(app)
     return app
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Every handler, in one place. Within group 0 the first match wins, so order matters:
-    known commands, then buttons, then unknown commands, then any other message."""
-    commands = [
-        ("start", library.start),
-        ("topics", library.topics),
-        ("card", library.card_command),
-        ("help", info.help_command),
-        ("about", info.about),
-        ("disclaimer", info.disclaimer),
-    ]
-    for name, callback in commands:
+    """Every handler, in one place. All live in group 0, where the first match wins:
+    known commands, buttons, group migrations, unknown commands, text, then anything else."""
+    commands = {
+        "start": library.start,
+        "topics": library.topics,
+        "card": library.card_command,
+        "help": info.help_command,
+        "about": info.about,
+        "disclaimer": info.disclaimer,
+        "remind": reminders.remind,
+        "reminders": reminders.show_settings,
+        "focus": reminders.focus,
+        "pause": reminders.pause_command,
+        "resume": reminders.resume,
+        "stop": reminders.stop,
+        "habits": habits.habits_command,
+        "progress": habits.progress,
+        "summary": habits.summary_command,
+    }
+    for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback))
-    app.add_handler(CallbackQueryHandler(library.button))
+    app.add_handler(CallbackQueryHandler(buttons.button))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
-    # Anything else a person sends (text, stickers, photos, voice) in a private chat.
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, fallback.not_text))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text.on_text))
+    # Stickers, photos, voice notes... in a private chat (groups are left alone).
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+        fallback.not_text))
     app.add_error_handler(errors.on_error)
+
+
+async def group_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup: follow it to its new id."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await chats.migrate_chat(context.bot_data.db, message.chat.id, message.migrate_to_chat_id)
+
+
+async def minute_tick(context: Context) -> None:
+    """Once a minute: due subscriptions become outbox rows; the sender is woken."""
+    data = context.bot_data
+    result = await scheduling.enqueue_due(data.db, data.library, data.now())
+    if result.enqueued:
+        data.sender.wake()
+    if result.skipped_late:
+        log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
+                 scheduling.CATCH_UP_MINUTES)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
     data.db = await open_database(data.settings.database)
+    data.sender = Sender(app.bot, data.db, functools.partial(deliveries.render_row, data),
+                         limits=data.limits, clock=lambda: data.clock())
     commands = [BotCommand(name, text) for name, text in data.library.commands]
     await app.bot.set_my_commands(commands)
+    if data.background:
+        await data.sender.start()
+        queue = app.job_queue
+        assert queue is not None, "python-telegram-bot[job-queue] is required"
+        # First run at once: reminders missed while the bot was down go out now.
+        queue.run_repeating(minute_tick, interval=60, first=1, name="minute-tick")
     log.info("bot ready: %d cards in %d topics, database %s",
              len(data.library.cards), len(data.library.topics), data.settings.database)
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    data: BotData = app.bot_data
+    sender = getattr(data, "sender", None)
+    if sender is not None and data.background:
+        await sender.stop()
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -108,8 +165,8 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
 async def running(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run the application without an updater, as the shell and the tests do.
 
-    run_polling() calls post_init/post_shutdown itself; anything else must, or the database
-    is never opened.
+    run_polling() calls the post_* hooks itself; anything else must, or the database is
+    never opened.
     """
     async with app:
         await _post_init(app)
@@ -118,7 +175,5 @@ async def running(app: Application) -> AsyncIterator[Application]:  # type: igno
             yield app
         finally:
             await app.stop()
+            await _post_stop(app)
             await _post_shutdown(app)
-
-
-ALL_UPDATES = Update.ALL_TYPES

@@ -12,6 +12,15 @@ KINDS: dict[str, bool] = {
     "card": True,     # show a card
     "next": True,     # the card after this one
     "remind": False,  # start setting up reminders
+    # Reminder set-up; each carries the set-up's nonce so an old message's button is stale.
+    "rt": True,       # rt:<nonce>:<minute of day>
+    "rz": True,       # rz:<nonce>:<zone button index | keep>
+    "rd": True,       # rd:<nonce>:<days mask>       (final)
+    "rdt": True,      # rdt:<nonce>:<days mask>      (day picker, in progress)
+    "set": True,      # set:<what>   buttons of the /reminders overview
+    "focus": True,    # focus:<nonce>:<topics mask | done>
+    "hab": True,      # hab:<nonce>:<habits mask | done>
+    "ci": True,       # ci:<yyyymmdd>:<habit index>:<y|n>   a check-in answer
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

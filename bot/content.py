@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -81,6 +82,13 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Habit:
+    id: str
+    label: str
+    question: str
+
+
+@dataclass(frozen=True)
 class Library:
     topics: tuple[Topic, ...]
     cards: Mapping[str, Card]
@@ -88,6 +96,9 @@ class Library:
     synonyms: Mapping[str, tuple[str, ...]]
     labels: Mapping[str, str]
     commands: tuple[tuple[str, str], ...]  # the command menu: (command, description)
+    zone_buttons: tuple[tuple[str, str], ...] = ()  # (label, IANA name)
+    zone_aliases: Mapping[str, str] = field(default_factory=dict)
+    habits: tuple[Habit, ...] = ()
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -97,9 +108,13 @@ class Library:
             (c for c in self.cards.values() if c.topic == topic_id), key=lambda c: (c.order, c.id)
         )
 
+    @functools.cached_property
+    def _order(self) -> tuple[Card, ...]:
+        return tuple(card for topic in self.topics for card in self.cards_in(topic.id))
+
     def reading_order(self) -> list[Card]:
         """All cards, topic by topic in menu order: the order 'Next card' walks."""
-        return [card for topic in self.topics for card in self.cards_in(topic.id)]
+        return list(self._order)
 
     def label(self, key: str) -> str:
         return self.labels[key]
@@ -116,6 +131,8 @@ def load_library(root: Path) -> Library:
             problems.append(Problem("topics.yaml", topic.id, "topic has no cards"))
     synonyms = _load_synonyms(root, problems)
     labels, commands = _load_labels(root, problems)
+    zone_buttons, zone_aliases = _load_zones(root, problems)
+    habits = _load_habits(root, problems)
     if problems:
         raise ContentError(problems)
     return Library(
@@ -125,6 +142,9 @@ def load_library(root: Path) -> Library:
         synonyms=MappingProxyType(synonyms),
         labels=MappingProxyType(labels),
         commands=commands,
+        zone_buttons=zone_buttons,
+        zone_aliases=MappingProxyType(zone_aliases),
+        habits=habits,
     )
 
 
@@ -342,6 +362,47 @@ def _load_labels(root: Path, problems: list[Problem]
                                     "a command is 1-32 lowercase letters, digits or _"))
     return ({str(k): str(v) for k, v in table.items()},
             tuple((str(k), str(v)) for k, v in commands.items()))
+
+
+def _load_zones(root: Path, problems: list[Problem]
+                ) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    from zoneinfo import ZoneInfo
+
+    data = _read_yaml(root / "zones.yaml", root, problems)
+    if not isinstance(data, dict):
+        problems.append(Problem("zones.yaml", "-", "must have buttons and aliases"))
+        return (), {}
+    buttons: list[tuple[str, str]] = []
+    aliases: dict[str, str] = {}
+    named = [("buttons", pair) for pair in data.get("buttons") or []]
+    named += [("aliases", (k, v)) for k, v in (data.get("aliases") or {}).items()]
+    for section, pair in named:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            problems.append(Problem("zones.yaml", section, f"{pair!r} is not a pair"))
+            continue
+        label, name = str(pair[0]), str(pair[1])
+        try:
+            ZoneInfo(name)
+        except Exception:  # noqa: BLE001 - any failure means the name is unusable
+            problems.append(Problem("zones.yaml", f"{section}.{label}", f"unknown zone {name!r}"))
+            continue
+        if section == "buttons":
+            buttons.append((label, name))
+        else:
+            aliases[label.lower()] = name
+    return tuple(buttons), aliases
+
+
+def _load_habits(root: Path, problems: list[Problem]) -> tuple[Habit, ...]:
+    habits = []
+    for entry in _entries(_read_yaml(root / "habits.yaml", root, problems), "habits",
+                          "habits.yaml", problems):
+        hid = _text(entry, "id", "habits.yaml", problems)
+        if hid and not CARD_ID.match(hid):
+            problems.append(Problem("habits.yaml", f"{hid}.id", "lowercase letters and dashes"))
+        habits.append(Habit(hid, _text(entry, "label", f"habits.yaml ({hid})", problems),
+                            _text(entry, "question", f"habits.yaml ({hid})", problems)))
+    return tuple(habits)
 
 
 def _one_line(exc: Exception) -> str:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.content import Library
     from bot.render import Renderer
+    from bot.sender import Limits, Sender
     from bot.store import Database
 
 
@@ -22,9 +23,12 @@ class BotData:
     db: Database
     library: Library
     renderer: Renderer
+    sender: Sender
+    limits: Limits
 
     def __init__(self) -> None:
         self.clock: Callable[[], float] = time.time
+        self.background = True  # the minute tick and the sender run by themselves
 
     def now(self) -> int:
         return int(self.clock())

@@ -11,6 +11,7 @@ from bot.app import build_application, running
 from bot.config import load_settings
 from bot.content import Library, load_library
 from bot.offline import OfflineBotAPI
+from bot.sender import Limits
 from tests.harness import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,8 @@ def db_path(tmp_path: Path) -> Path:
 async def bot(library: Library, db_path: Path) -> AsyncIterator[Harness]:
     settings = load_settings({"BOT_DATABASE": str(db_path), "BOT_ADMIN_IDS": "9000001"})
     api = OfflineBotAPI()
-    app = build_application(settings, library, request=api)
+    # No background tick or sender: tests drive them with an injected clock, at full speed.
+    app = build_application(settings, library, request=api, background=False,
+                            limits=Limits(enabled=False))
     async with running(app):
         yield Harness(app, api, db_path)

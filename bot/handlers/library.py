@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import callbacks, reading, views
 from bot.context import Context
+from bot.handlers import reminders
 from bot.handlers.common import remember_chat
 from bot.replies import reply
 from bot.store import chats
@@ -14,9 +15,17 @@ DEEP_LINK_CARD = "card-"
 
 
 async def start(update: Update, context: Context) -> None:
-    """Greet by first name with the topic menu, or open the card a deep link names."""
+    """Greet by first name with the topic menu, or open the card a deep link names.
+
+    /start after /stop also turns the chat's reminders back on.
+    """
+    data = context.bot_data
+    chat = update.effective_chat
+    before = await chats.status(data.db, chat.id) if chat else None
     await remember_chat(update, context)
-    renderer = context.bot_data.renderer
+    if before == "stopped" and await reminders.may_change(update, context):
+        await reminders.resume_quietly(update, context, announce=True)
+    renderer = data.renderer
     payload = context.args[0] if context.args else ""
     if payload.startswith(DEEP_LINK_CARD):
         await show_card(update, context, payload[len(DEEP_LINK_CARD):])
@@ -51,41 +60,35 @@ async def show_card(update: Update, context: Context, card_id: str) -> None:
     await reply(update, context, views.card_view(data.renderer, card))
 
 
-async def button(update: Update, context: Context) -> None:
-    """Every inline button of the library browser; anything we did not make is stale."""
-    query = update.callback_query
+async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """The library browser's buttons; False when the button no longer leads anywhere."""
     data = context.bot_data
-    action = callbacks.parse(query.data if query else None)
-    if action is None or action.kind not in ("menu", "topic", "card", "next", "remind"):
-        await stale(update, context)
-        return
     if action.kind == "menu":
         await remember_chat(update, context)
         await reply(update, context, views.topic_menu(data.renderer), edit=True)
     elif action.kind == "topic":
         topic = data.library.topic(action.arg)
         if topic is None:
-            await stale(update, context)
-            return
+            return False
         await remember_chat(update, context)
         read = await chats.last_read_times(data.db, update.effective_chat.id)  # type: ignore[union-attr]
         await reply(update, context, views.topic_cards(data.renderer, topic, read), edit=True)
     elif action.kind == "card":
         if action.arg not in data.library.cards:
-            await stale(update, context)
-            return
+            return False
         await show_card(update, context, action.arg)
     elif action.kind == "next":
         if action.arg not in data.library.cards:
-            await stale(update, context)
-            return
+            return False
         chat_id = update.effective_chat.id  # type: ignore[union-attr]
         read = await chats.last_read_times(data.db, chat_id)
         card = reading.next_card(data.library, read, after=action.arg)
         await show_card(update, context, card.id if card else "")
     elif action.kind == "remind":
-        await remember_chat(update, context)
-        await reply(update, context, views.topic_menu(data.renderer, "reminders_coming"))
+        await reminders.remind(update, context)
+    else:
+        return False
+    return True
 
 
 async def stale(update: Update, context: Context) -> None:

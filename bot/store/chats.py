@@ -40,3 +40,51 @@ async def last_read_times(db: Database, chat_id: int) -> dict[str, int]:
         "SELECT card_id, last_read FROM card_views WHERE chat_id = ?", (chat_id,)
     )
     return {row["card_id"]: row["last_read"] for row in rows}
+
+
+async def active_ids(db: Database, chat_ids: set[int]) -> set[int]:
+    """Which of these chats still want messages (not stopped, not blocked)."""
+    if not chat_ids:
+        return set()
+    ids = list(chat_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = await db.fetchall(
+            f"SELECT id FROM chats WHERE status = 'active' AND id IN ({marks})", chunk
+        )
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def mark_unreachable(db: Database, chat_id: int) -> None:
+    """The bot was blocked or the chat is gone: no more sends until it writes to us again."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE chats SET status = 'blocked' WHERE id = ?", (chat_id,))
+        await conn.execute("UPDATE schedules SET next_due = NULL WHERE chat_id = ?", (chat_id,))
+        await conn.execute(
+            "UPDATE outbox SET status = 'cancelled', error = 'chat unreachable' "
+            "WHERE chat_id = ? AND status = 'pending'", (chat_id,))
+
+
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: everything stored under the old id moves to the new one."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,))
+        exists = await cursor.fetchone() is not None
+        if exists:
+            # The new id already wrote to us; keep its row and fold the old one into it.
+            for table in ("schedules", "card_views", "checkins"):
+                await conn.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
+                                   (new_id, old_id))
+            await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+        else:
+            await conn.execute("UPDATE chats SET id = ?, kind = 'supergroup' WHERE id = ?",
+                               (new_id, old_id))
+        await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+
+
+async def status(db: Database, chat_id: int) -> str | None:
+    row = await db.fetchone("SELECT status FROM chats WHERE id = ?", (chat_id,))
+    return row[0] if row else None

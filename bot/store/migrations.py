@@ -20,4 +20,49 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (chat_id, card_id)
     ) WITHOUT ROWID;
     """,
+    # 2: what each chat asked to receive, and the durable outbox every scheduled or broadcast
+    # message passes through before it becomes a request.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
+    ALTER TABLE chats ADD COLUMN paused_until INTEGER;
+    ALTER TABLE chats ADD COLUMN focus TEXT NOT NULL DEFAULT '';
+    ALTER TABLE chats ADD COLUMN habits TEXT NOT NULL DEFAULT '';
+    CREATE TABLE schedules (
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        kind        TEXT    NOT NULL,
+        local_minute INTEGER NOT NULL,
+        days        INTEGER NOT NULL,
+        next_due    INTEGER,
+        last_card   TEXT,
+        PRIMARY KEY (chat_id, kind)
+    ) WITHOUT ROWID;
+    CREATE INDEX schedules_due ON schedules (next_due) WHERE next_due IS NOT NULL;
+    CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        dedupe_key  TEXT    NOT NULL UNIQUE,
+        payload     TEXT    NOT NULL DEFAULT '',
+        priority    INTEGER NOT NULL DEFAULT 0,
+        campaign_id INTEGER,
+        status      TEXT    NOT NULL DEFAULT 'pending',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        not_before  INTEGER NOT NULL,
+        created     INTEGER NOT NULL,
+        sent_at     INTEGER,
+        error       TEXT
+    );
+    CREATE INDEX outbox_ready ON outbox (priority, not_before, id) WHERE status = 'pending';
+    CREATE INDEX outbox_chat ON outbox (chat_id, status);
+    CREATE INDEX outbox_campaign ON outbox (campaign_id, status) WHERE campaign_id IS NOT NULL;
+    CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
+    CREATE TABLE checkins (
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        day         TEXT    NOT NULL,
+        habit       TEXT    NOT NULL,
+        done        INTEGER NOT NULL,
+        answered_at INTEGER NOT NULL,
+        PRIMARY KEY (chat_id, day, habit)
+    ) WITHOUT ROWID;
+    """,
 ]

@@ -1,0 +1,51 @@
+"""Messages about habits: the picker, the daily check-in, progress and the weekly summary."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot import callbacks
+from bot.content import Habit
+from bot.render import Button, Outgoing, Renderer, keyboard
+
+WEEK_MARKS = {True: "✅", False: "✖️", None: "▫️"}
+
+
+def picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
+    habits = renderer.library.habits
+    rows = [[Button(("✅ " if mask & (1 << i) else "") + h.label,
+                    data=callbacks.make("hab", f"{nonce}:{mask ^ (1 << i)}"))]
+            for i, h in enumerate(habits)]
+    rows.append([Button(renderer.library.label("done"),
+                        data=callbacks.make("hab", f"{nonce}:done{mask}"))])
+    chosen = ", ".join(h.label for i, h in enumerate(habits) if mask & (1 << i))
+    return renderer.message("habits_pick", keyboard(rows), chosen=chosen)
+
+
+def ask_time(renderer: Renderer, nonce: str) -> Outgoing:
+    times = (19 * 60, 20 * 60, 21 * 60, 22 * 60)
+    row = [Button(f"{m // 60:02d}:00", data=callbacks.make("hab", f"{nonce}:t{m}")) for m in times]
+    return renderer.message("habits_time", keyboard([row]))
+
+
+def checkin(renderer: Renderer, day: date, habits: list[Habit],
+            answered: dict[str, bool]) -> Outgoing:
+    label = renderer.library.label
+    index = {h.id: i for i, h in enumerate(renderer.library.habits)}
+    stamp = day.strftime("%Y%m%d")
+    rows = []
+    for habit in habits:
+        if habit.id in answered:
+            continue
+        rows.append([Button(f"{habit.label}: {label('yes')}",
+                            data=callbacks.make("ci", f"{stamp}:{index[habit.id]}:y")),
+                     Button(label("not_today"),
+                            data=callbacks.make("ci", f"{stamp}:{index[habit.id]}:n"))])
+    marks = {h.id: WEEK_MARKS[answered.get(h.id)] if h.id in answered else "•" for h in habits}
+    return renderer.message("checkin", keyboard(rows), habits=habits, marks=marks,
+                            day=f"{day:%a} {day.day} {day:%b}")
+
+
+def week(done: dict[tuple[str, str], bool], habit: str, today: date) -> str:
+    days = [today - timedelta(days=offset) for offset in range(6, -1, -1)]
+    return "".join(WEEK_MARKS[done.get((habit, d.isoformat()))] for d in days)

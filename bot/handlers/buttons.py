@@ -1,0 +1,31 @@
+"""Every inline button goes through here: parse what the bot made, route it, or say stale."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import callbacks
+from bot.context import Context
+from bot.handlers import habits, library, reminders
+
+LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
+SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
+
+
+async def button(update: Update, context: Context) -> None:
+    """Route a button press; forged or outdated data gets the stale answer and changes nothing."""
+    query = update.callback_query
+    action = callbacks.parse(query.data if query else None)
+    handled = False
+    if action is None:
+        handled = False
+    elif action.kind in LIBRARY_KINDS:
+        handled = await library.button(update, context, action)
+    elif action.kind in SETUP_KINDS:
+        handled = await reminders.button(update, context, action)
+    elif action.kind == "hab":
+        handled = await habits.habit_button(update, context, action)
+    elif action.kind == "ci":
+        handled = await habits.checkin_answer(update, context, action)
+    if not handled:
+        await library.stale(update, context)

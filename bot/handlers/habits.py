@@ -1,0 +1,176 @@
+"""Habit nudges: /habits chooses them and a check-in time, answers are kept, /progress shows."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from telegram import Update
+
+from bot import callbacks, habit_views, localtime, reminder_views, subscriptions
+from bot.context import Context
+from bot.handlers.common import remember_chat
+from bot.handlers.reminders import FLOW, _flow, may_change
+from bot.replies import reply
+from bot.store import checkins
+from bot.subscriptions import CHECKIN, SUMMARY
+
+
+async def habits_command(update: Update, context: Context) -> None:
+    """/habits: pick habits to track, then a check-in time."""
+    if not await may_change(update, context):
+        return
+    data = context.bot_data
+    await remember_chat(update, context)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    chosen = set(settings.habits) if settings else set()
+    mask = sum(1 << i for i, h in enumerate(data.library.habits) if h.id in chosen)
+    flow = _flow(context)
+    flow.clear()
+    flow.update(nonce=secrets.token_hex(2), step="habits")
+    await reply(update, context, habit_views.picker(data.renderer, flow["nonce"], mask))
+
+
+async def habit_button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    data = context.bot_data
+    nonce, _, value = action.arg.partition(":")
+    flow = context.chat_data.get(FLOW) if context.chat_data else None
+    if not flow or flow.get("nonce") != nonce:
+        await reply(update, context, data.renderer.message("stale_setup"))
+        return True
+    if not await may_change(update, context):
+        return True
+    habits = data.library.habits
+    if value.startswith("t") and value[1:].isdigit() and flow.get("step") == "habit_time":
+        await save_checkin_time(update, context, int(value[1:]) % (24 * 60))
+        return True
+    done = value.startswith("done")
+    raw = value.removeprefix("done")
+    if flow.get("step") != "habits" or not raw.isdigit() or int(raw) >= 1 << len(habits):
+        await reply(update, context, data.renderer.message("stale_setup"))
+        return True
+    mask = int(raw)
+    if not done:
+        await reply(update, context, habit_views.picker(data.renderer, nonce, mask), edit=True)
+        return True
+    chosen = [h.id for i, h in enumerate(habits) if mask & (1 << i)]
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await subscriptions.set_habits(data.db, chat_id, chosen)
+    if not chosen:
+        await subscriptions.remove_schedule(data.db, chat_id, CHECKIN)
+        await subscriptions.remove_schedule(data.db, chat_id, SUMMARY)
+        flow.clear()
+        await reply(update, context, data.renderer.message("habits_off"), edit=True)
+        return True
+    flow["step"] = "habit_time"
+    await reply(update, context, habit_views.ask_time(data.renderer, nonce), edit=True)
+    return True
+
+
+async def save_checkin_time(update: Update, context: Context, minute: int) -> None:
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id)
+    zone_name = settings.zone_name if settings else "UTC"
+    now = data.now()
+    checkin = await subscriptions.set_schedule(data.db, chat_id, CHECKIN, zone_name, minute,
+                                               localtime.EVERY_DAY, now)
+    summary = settings.schedules.get(SUMMARY) if settings else None
+    if summary is None:
+        summary_minute, summary_days = subscriptions.DEFAULT_SUMMARY
+        summary = await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name,
+                                                   summary_minute, summary_days, now)
+    _flow(context).clear()
+    settings = await subscriptions.load(data.db, chat_id)
+    assert settings is not None
+    names = ", ".join(h.label for h in data.library.habits if h.id in settings.habits)
+    out = data.renderer.message(
+        "habits_saved", habits=names, days="every day", time=localtime.format_time(minute),
+        zone=zone_name, next=reminder_views.when(checkin.next_local(zone_name)),
+        summary=f"{localtime.describe_days(summary.days).removeprefix('on ')} at "
+                f"{localtime.format_time(summary.local_minute)}",
+    )
+    await reply(update, context, out, edit=True)
+
+
+async def summary_command(update: Update, context: Context) -> None:
+    """/summary <day> <time>: move the weekly summary."""
+    data = context.bot_data
+    args = context.args or []
+    days = localtime.parse_days(args[0]) if args else None
+    minute = localtime.parse_time(" ".join(args[1:])) if len(args) > 1 else None
+    if days is None or minute is None:
+        await reply(update, context, data.renderer.message("bad_summary"))
+        return
+    if not await may_change(update, context):
+        return
+    await remember_chat(update, context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id)
+    zone_name = settings.zone_name if settings else "UTC"
+    await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name, minute, days,
+                                     data.now())
+    await reply(update, context, data.renderer.message(
+        "summary_saved", days=localtime.describe_days(days), time=localtime.format_time(minute),
+        zone=zone_name))
+
+
+async def checkin_answer(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """A Yes / Not today press on a check-in message."""
+    data = context.bot_data
+    parts = action.arg.split(":")
+    habits = data.library.habits
+    if len(parts) != 3 or parts[2] not in ("y", "n") or not parts[1].isdigit() \
+            or int(parts[1]) >= len(habits):
+        return False
+    try:
+        day = datetime.strptime(parts[0], "%Y%m%d").date()
+    except ValueError:
+        return False
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id)
+    today = _today(data.now(), settings.zone_name if settings else "UTC")
+    if not today - timedelta(days=7) <= day <= today:
+        return False  # an answer for a week-old check-in would rewrite history
+    await remember_chat(update, context)
+    await checkins.record(data.db, chat_id, day, habits[int(parts[1])].id, parts[2] == "y",
+                          data.now())
+    chosen = [h for h in habits if settings and h.id in settings.habits] or [habits[int(parts[1])]]
+    answered = await checkins.answers(data.db, chat_id, day)
+    out = habit_views.checkin(data.renderer, day, chosen,
+                              {h: v for (h, d), v in answered.items() if d == day.isoformat()})
+    await reply(update, context, out, edit=True)
+    return True
+
+
+async def progress(update: Update, context: Context) -> None:
+    """/progress: streaks and the last 7 days per habit."""
+    data = context.bot_data
+    await remember_chat(update, context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id)
+    today = _today(data.now(), settings.zone_name if settings else "UTC")
+    rows = await progress_rows(data, chat_id, settings.habits if settings else (), today)
+    first = today - timedelta(days=6)
+    await reply(update, context, data.renderer.message(
+        "progress", rows=rows, first=f"{first:%a} {first.day}", last=f"{today:%a} {today.day}"))
+
+
+async def progress_rows(data: object, chat_id: int, habit_ids: tuple[str, ...],
+                        today: date) -> list[dict[str, object]]:
+    db = data.db  # type: ignore[attr-defined]
+    library = data.library  # type: ignore[attr-defined]
+    answered = await checkins.answers(db, chat_id, today - timedelta(days=6))
+    rows = []
+    for habit in library.habits:
+        if habit.id not in habit_ids:
+            continue
+        done = await checkins.done_days(db, chat_id, habit.id)
+        rows.append({"label": habit.label, "week": habit_views.week(answered, habit.id, today),
+                     "streak": checkins.streak(done, today),
+                     "count": sum(1 for (h, _), v in answered.items() if h == habit.id and v)})
+    return rows
+
+
+def _today(now: int, zone_name: str) -> date:
+    return datetime.fromtimestamp(now, localtime.zone(zone_name)).date()

@@ -1,0 +1,349 @@
+"""Setting up and changing scheduled messages: /remind, /reminders, /focus, /pause, /stop."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+
+from bot import callbacks, localtime, reminder_views, subscriptions
+from bot.context import Context
+from bot.handlers.common import remember_chat
+from bot.replies import reply
+from bot.subscriptions import CARD
+
+FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minute, zone}
+
+
+async def may_change(update: Update, context: Context) -> bool:
+    """Anyone in a private chat; in a group, only its administrators; a channel's posts are."""
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE or chat.type == ChatType.CHANNEL:
+        return True
+    user = update.effective_user
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+        return True
+    await reply(update, context, context.bot_data.renderer.message("admins_only"))
+    return False
+
+
+def _flow(context: Context) -> dict[str, Any]:
+    return context.chat_data.setdefault(FLOW, {}) if context.chat_data is not None else {}
+
+
+async def remind(update: Update, context: Context) -> None:
+    """/remind walks through time, zone and days; /remind 08:00 Europe/London does it at once."""
+    if not await may_change(update, context):
+        return
+    data = context.bot_data
+    if context.args:
+        await _one_line(update, context, " ".join(context.args))
+        return
+    await remember_chat(update, context)
+    await _begin(update, context)
+
+
+async def _begin(update: Update, context: Context, step: str = "time") -> None:
+    data = context.bot_data
+    flow = _flow(context)
+    flow.clear()
+    flow.update(nonce=secrets.token_hex(2), step=step)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    card = settings.schedules.get(CARD) if settings else None
+    if step == "time" or card is None:
+        flow["step"] = "time"
+        await reply(update, context, reminder_views.ask_time(data.renderer, flow["nonce"]))
+        return
+    flow.update(minute=card.local_minute, zone=settings.zone_name)  # type: ignore[union-attr]
+    if step == "zone":
+        await reply(update, context, reminder_views.ask_zone(
+            data.renderer, flow["nonce"], card.local_minute, settings.timezone))  # type: ignore[union-attr]
+    else:
+        await reply(update, context, reminder_views.ask_days(
+            data.renderer, flow["nonce"], card.local_minute, settings.zone_name))  # type: ignore[union-attr]
+
+
+async def _one_line(update: Update, context: Context, text: str) -> None:
+    data = context.bot_data
+    parts = text.split(maxsplit=1)
+    minute = localtime.parse_time(parts[0])
+    zone_text = parts[1] if len(parts) > 1 else ""
+    zone_name = localtime.parse_zone(zone_text, dict(data.library.zone_aliases)) if zone_text \
+        else None
+    if minute is None:
+        problem = f"“{parts[0][:20]}” is not a time of day."
+    elif zone_text and zone_name is None:
+        problem = f"“{zone_text[:40]}” is not a time zone I know."
+    else:
+        problem = ""
+    if problem:
+        await reply(update, context, data.renderer.message("bad_remind_line", problem=problem))
+        return
+    await remember_chat(update, context)
+    if zone_name is None:
+        settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        zone_name = settings.timezone if settings and settings.timezone else None
+    if zone_name is None:  # no zone given and none saved: ask for it
+        flow = _flow(context)
+        flow.clear()
+        flow.update(nonce=secrets.token_hex(2), step="zone", minute=minute)
+        await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"],
+                                                             minute, None))
+        return
+    await _save(update, context, minute, zone_name, localtime.EVERY_DAY)
+
+
+async def _save(update: Update, context: Context, minute: int, zone_name: str, days: int) -> None:
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await subscriptions.set_schedule(data.db, chat_id, CARD, zone_name, minute, days, data.now())
+    _flow(context).clear()
+    settings = await subscriptions.load(data.db, chat_id)
+    assert settings is not None
+    await reply(update, context, reminder_views.confirmed(data.renderer, settings), edit=True)
+
+
+async def typed_answer(update: Update, context: Context) -> bool:
+    """A typed time or zone while a set-up waits for one; False when no set-up is waiting."""
+    flow = context.chat_data.get(FLOW) if context.chat_data else None
+    message = update.effective_message
+    if not flow or flow.get("step") not in ("time", "zone") or message is None or not message.text:
+        return False
+    data = context.bot_data
+    text = message.text.strip()
+    if flow["step"] == "time":
+        minute = localtime.parse_time(text)
+        if minute is None:
+            await reply(update, context, data.renderer.message("bad_time", text=text))
+            return True
+        await _after_time(update, context, minute)
+        return True
+    zone_name = localtime.parse_zone(text, dict(data.library.zone_aliases))
+    if zone_name is None:
+        await reply(update, context, data.renderer.message("bad_zone", text=text))
+        return True
+    await _after_zone(update, context, zone_name)
+    return True
+
+
+async def _after_time(update: Update, context: Context, minute: int) -> None:
+    data = context.bot_data
+    flow = _flow(context)
+    flow.update(step="zone", minute=minute)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    current = settings.timezone if settings else None
+    if "zone" in flow:  # changing only the time: keep zone and days
+        card = settings.schedules.get(CARD) if settings else None
+        await _save(update, context, minute, flow["zone"], card.days if card else 127)
+        return
+    await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"], minute,
+                                                         current), edit=True)
+
+
+async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
+    data = context.bot_data
+    flow = _flow(context)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    card = settings.schedules.get(CARD) if settings else None
+    if card is not None and flow.get("zone"):  # changing only the zone
+        await _save(update, context, card.local_minute, zone_name, card.days)
+        return
+    flow.update(step="days", zone=zone_name)
+    await reply(update, context, reminder_views.ask_days(data.renderer, flow["nonce"],
+                                                         flow["minute"], zone_name), edit=True)
+
+
+async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """Set-up and settings buttons; returns False for a stale one (the caller says so)."""
+    data = context.bot_data
+    if action.kind == "set":
+        return await _settings_button(update, context, action.arg)
+    nonce, _, value = action.arg.partition(":")
+    flow = _flow(context)
+    if not flow or flow.get("nonce") != nonce:
+        await reply(update, context, data.renderer.message("stale_setup"))
+        return True
+    if not await may_change(update, context):
+        return True
+    if action.kind == "rt" and flow.get("step") == "time" and value.isdigit() \
+            and int(value) < 24 * 60:
+        await _after_time(update, context, int(value))
+    elif action.kind == "rz" and flow.get("step") == "zone":
+        zone_name = _zone_from_button(context, value)
+        if zone_name is None:
+            return False
+        await _after_zone(update, context, zone_name)
+    elif action.kind == "rdt" and flow.get("step") == "days" and value.isdigit() \
+            and int(value) <= localtime.EVERY_DAY:
+        await reply(update, context, reminder_views.pick_days(data.renderer, nonce, int(value)),
+                    edit=True)
+    elif action.kind == "rd" and flow.get("step") == "days" and value.isdigit() \
+            and 0 < int(value) <= localtime.EVERY_DAY:
+        await _save(update, context, flow["minute"], flow["zone"], int(value))
+    elif action.kind == "focus" and flow.get("step") == "focus":
+        await _focus_button(update, context, nonce, value)
+    else:
+        await reply(update, context, data.renderer.message("stale_setup"))
+    return True
+
+
+def _zone_from_button(context: Context, value: str) -> str | None:
+    data = context.bot_data
+    if value == "keep":
+        return _flow(context).get("saved_zone") or None
+    if value.isdigit() and int(value) < len(data.library.zone_buttons):
+        return data.library.zone_buttons[int(value)][1]
+    return None
+
+
+async def _settings_button(update: Update, context: Context, what: str) -> bool:
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    if what == "show":
+        await show_settings(update, context)
+        return True
+    if what not in ("time", "zone", "days", "focus", "habits", "progress", "pause", "resume",
+                    "stop"):
+        return False
+    if not await may_change(update, context):
+        return True
+    await remember_chat(update, context)
+    if what in ("time", "zone", "days"):
+        settings = await subscriptions.load(data.db, chat_id)
+        await _begin(update, context, what)
+        if what == "zone" and settings:
+            _flow(context)["saved_zone"] = settings.timezone
+    elif what == "focus":
+        await focus(update, context)
+    elif what == "habits":
+        from bot.handlers import habits
+
+        await habits.habits_command(update, context)
+    elif what == "progress":
+        from bot.handlers import habits
+
+        await habits.progress(update, context)
+    elif what == "pause":
+        await _pause(update, context, 3)
+    elif what == "resume":
+        await resume(update, context)
+    elif what == "stop":
+        await stop(update, context)
+    return True
+
+
+async def show_settings(update: Update, context: Context) -> None:
+    """/reminders: everything scheduled for this chat, with buttons to change it."""
+    data = context.bot_data
+    await remember_chat(update, context)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    if settings is not None and not settings.schedules and settings.status != "stopped":
+        settings = None
+    await reply(update, context, reminder_views.overview(data.renderer, settings, data.now()))
+
+
+async def pause_command(update: Update, context: Context) -> None:
+    """/pause N: no scheduled messages for N days."""
+    data = context.bot_data
+    text = " ".join(context.args or []).strip() or "3"
+    if not text.isdigit() or not 1 <= int(text) <= subscriptions.MAX_PAUSE_DAYS:
+        await reply(update, context, data.renderer.message(
+            "bad_pause", text=text, max_days=subscriptions.MAX_PAUSE_DAYS))
+        return
+    if not await may_change(update, context):
+        return
+    await _pause(update, context, int(text))
+
+
+async def _pause(update: Update, context: Context, days: int) -> None:
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id)
+    if settings is None or not settings.schedules:
+        await reply(update, context, data.renderer.message("nothing_scheduled"))
+        return
+    until = await subscriptions.pause(data.db, chat_id, days, data.now())
+    from datetime import datetime
+
+    local = datetime.fromtimestamp(until, localtime.zone(settings.zone_name))
+    await reply(update, context, data.renderer.message("paused", until=reminder_views.when(local)))
+
+
+async def resume(update: Update, context: Context) -> None:
+    """/resume: reminders on again from now."""
+    if not await may_change(update, context):
+        return
+    await resume_quietly(update, context, announce=True)
+
+
+async def resume_quietly(update: Update, context: Context, *, announce: bool) -> bool:
+    """Turn a stopped or paused chat's schedules back on; True if there was anything."""
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    await remember_chat(update, context)
+    settings = await subscriptions.load(data.db, chat_id)
+    if settings is None or not settings.schedules:
+        if announce:
+            await reply(update, context, data.renderer.message("nothing_scheduled"))
+        return False
+    await subscriptions.resume(data.db, chat_id, data.now())
+    settings = await subscriptions.load(data.db, chat_id)
+    card = settings.schedules.get(CARD) if settings else None
+    nxt = reminder_views.when(card.next_local(settings.zone_name)) if card and settings else ""
+    if announce:
+        await reply(update, context, data.renderer.message("resumed", next=nxt))
+    return True
+
+
+async def stop(update: Update, context: Context) -> None:
+    """/stop or STOP: end all scheduled messages at once and say how to come back."""
+    if not await may_change(update, context):
+        return
+    data = context.bot_data
+    chat = update.effective_chat
+    await remember_chat(update, context)
+    await subscriptions.stop(data.db, chat.id)  # type: ignore[union-attr]
+    _flow(context).clear()
+    await reply(update, context, data.renderer.message("stopped"))
+
+
+async def focus(update: Update, context: Context) -> None:
+    """/focus: choose which topics the daily card comes from."""
+    if not await may_change(update, context):
+        return
+    data = context.bot_data
+    await remember_chat(update, context)
+    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    chosen = set(settings.focus) if settings else set()
+    mask = sum(1 << i for i, t in enumerate(data.library.topics) if t.id in chosen)
+    flow = _flow(context)
+    flow.clear()
+    flow.update(nonce=secrets.token_hex(2), step="focus")
+    await reply(update, context, reminder_views.focus_picker(data.renderer, flow["nonce"], mask))
+
+
+async def _focus_button(update: Update, context: Context, nonce: str, value: str) -> None:
+    data = context.bot_data
+    topics = data.library.topics
+    done = value.startswith("done")
+    raw = value.removeprefix("done")
+    if not raw.isdigit() or int(raw) >= 1 << len(topics):
+        await reply(update, context, data.renderer.message("stale_setup"))
+        return
+    mask = int(raw)
+    if not done:
+        await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask),
+                    edit=True)
+        return
+    chosen = [t.id for i, t in enumerate(topics) if mask & (1 << i)]
+    await subscriptions.set_focus(data.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
+    _flow(context).clear()
+    names = ", ".join(t.title for t in topics if t.id in chosen)
+    await reply(update, context, data.renderer.message("focus_saved", chosen=names), edit=True)

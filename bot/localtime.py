@@ -1,0 +1,160 @@
+"""Local reminder times in UTC: days, daylight-saving gaps and repeats, typed times and zones."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+EVERY_DAY = 0b1111111  # bit 0 = Monday ... bit 6 = Sunday
+WEEKDAYS = 0b0011111
+WEEKENDS = 0b1100000
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def occurrence(zone: tzinfo, day: date, minute_of_day: int) -> datetime:
+    """The UTC instant of a local wall time on a local day.
+
+    A time inside a spring-forward gap does not exist; it becomes the first valid minute after
+    it (the end of the gap). A time inside a fall-back repeat exists twice; the first counts.
+    """
+    wall = datetime(day.year, day.month, day.day, minute_of_day // 60, minute_of_day % 60,
+                    tzinfo=zone)
+    utc = wall.astimezone(timezone.utc)
+    if utc.astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None):
+        return utc  # exists (fold=0 is the first of two when it repeats)
+    # In a gap: with fold=1 the wall time is read with the offset from after the change, which
+    # lands before the gap; step forward to the first minute the clock really shows.
+    target = wall.replace(tzinfo=None)
+    probe = wall.replace(fold=1).astimezone(timezone.utc)
+    while probe.astimezone(zone).replace(tzinfo=None) < target:
+        probe += timedelta(minutes=1)
+    return probe
+
+
+def next_occurrence(zone: tzinfo, minute_of_day: int, days: int, after: datetime) -> datetime:
+    """The first reminder instant strictly after `after` (UTC) on a chosen local day."""
+    if days & EVERY_DAY == 0:
+        raise ValueError("no day chosen")
+    local_day = after.astimezone(zone).date() - timedelta(days=1)  # DST can shift a day
+    for offset in range(0, 10):
+        day = local_day + timedelta(days=offset)
+        if not days & (1 << day.weekday()):
+            continue
+        at = occurrence(zone, day, minute_of_day)
+        if at > after:
+            return at
+    raise AssertionError("unreachable: a chosen day falls within any 8 days")
+
+
+# --- typed input ------------------------------------------------------------------------------
+_TIME = re.compile(
+    r"^\s*(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?\s*$", re.I
+)
+_NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
+
+
+def parse_time(text: str) -> int | None:
+    """Minutes after midnight for 8, 8am, 08:00, 19:30, 7.30pm, noon; None if not a time."""
+    text = text.strip().lower()
+    if text in _NAMED_TIMES:
+        return _NAMED_TIMES[text]
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    ampm = (match["ampm"] or "").replace(".", "")
+    if minute > 59:
+        return None
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif hour > 23:
+        return None
+    return hour * 60 + minute
+
+
+def format_time(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$")
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """lower-case key -> IANA name, for full names and for their city part."""
+    names: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        names.setdefault(name.lower(), name)
+        city = name.rsplit("/", 1)[1].replace("_", " ").lower()
+        names.setdefault(city, name)
+    return names
+
+
+def parse_zone(text: str, aliases: dict[str, str] | None = None) -> str | None:
+    """An IANA name, a city, a known alias (UK, NYC...) or a UTC offset; None if unknown.
+
+    Offsets are kept as "UTC+05:30" and read back by zone().
+    """
+    key = " ".join(text.strip().lower().replace("_", " ").split())
+    if not key:
+        return None
+    if aliases and key in aliases:
+        return aliases[key]
+    if key in ("utc", "gmt", "z"):
+        return "UTC"
+    offset = _OFFSET.match(key.replace(" ", ""))
+    if offset:
+        hours, minutes = int(offset["h"]), int(offset["m"] or 0)
+        if hours > 14 or minutes not in (0, 15, 30, 45):
+            return None
+        return f"UTC{offset['sign']}{hours:02d}:{minutes:02d}"
+    names = _zone_names()
+    return names.get(key) or names.get(key.replace(" ", "_"))
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> tzinfo:
+    """The tzinfo behind a stored zone name."""
+    if name.startswith("UTC") and len(name) == 9:
+        sign = 1 if name[3] == "+" else -1
+        return timezone(sign * timedelta(hours=int(name[4:6]), minutes=int(name[7:9])), name)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def parse_days(text: str) -> int | None:
+    """'every day', 'weekdays', 'weekends' or day names ('mon wed fri'); None if unclear."""
+    key = text.strip().lower()
+    if key in ("every day", "everyday", "daily", "all", "every"):
+        return EVERY_DAY
+    if key in ("weekdays", "week days", "workdays"):
+        return WEEKDAYS
+    if key in ("weekends", "weekend"):
+        return WEEKENDS
+    mask = 0
+    for word in re.split(r"[\s,]+", key):
+        if not word:
+            continue
+        index = next((i for i, d in enumerate(DAY_NAMES) if word.startswith(d.lower())), None)
+        if index is None:
+            return None
+        mask |= 1 << index
+    return mask or None
+
+
+def describe_days(days: int) -> str:
+    if days == EVERY_DAY:
+        return "every day"
+    if days == WEEKDAYS:
+        return "on weekdays"
+    if days == WEEKENDS:
+        return "at weekends"
+    return "on " + ", ".join(d for i, d in enumerate(DAY_NAMES) if days & (1 << i))

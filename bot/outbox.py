@@ -1,0 +1,126 @@
+"""The durable outbox: a scheduled or broadcast message is a row before it is a request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.store.db import Database
+
+# Lower sends first: reminders are due at a minute, broadcasts can wait a little.
+PRIORITY = {"card": 0, "checkin": 0, "summary": 1, "broadcast": 2}
+MAX_ATTEMPTS = 5  # network errors and 5xx; then the row is failed with its reason
+
+
+@dataclass(frozen=True)
+class Entry:
+    chat_id: int
+    kind: str
+    key: str  # unique per (chat, kind, occasion): a second enqueue is a no-op
+    payload: str = ""
+    campaign_id: int | None = None
+    not_before: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    chat_id: int
+    kind: str
+    payload: str
+    attempts: int
+    campaign_id: int | None
+
+
+INSERT_SQL = """
+    INSERT OR IGNORE INTO outbox
+        (chat_id, kind, dedupe_key, payload, priority, campaign_id, not_before, created)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def insert_params(entries: Iterable[Entry], now: int) -> list[tuple[object, ...]]:
+    return [(e.chat_id, e.kind, e.key, e.payload, PRIORITY.get(e.kind, 1), e.campaign_id,
+             e.not_before or now, now) for e in entries]
+
+
+async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
+    """Write entries in one transaction; returns how many were new."""
+    async with db.transaction() as conn:
+        before = conn.total_changes
+        await conn.executemany(INSERT_SQL, insert_params(entries, now))
+        return conn.total_changes - before
+
+
+async def recover(db: Database) -> int:
+    """After a crash: rows claimed but never confirmed go back to pending."""
+    return await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+
+
+async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
+    """Take up to `limit` ready rows, most urgent first, marking them as being sent."""
+    rows = await db.fetchall(
+        """
+        UPDATE outbox SET status = 'sending'
+        WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
+            ORDER BY priority, not_before, id LIMIT ?
+        )
+        RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before
+        """,
+        (now, limit),
+    )
+    ordered = sorted(rows, key=lambda r: (r["priority"], r["not_before"], r["id"]))
+    return [Row(r["id"], r["chat_id"], r["kind"], r["payload"], r["attempts"], r["campaign_id"])
+            for r in ordered]
+
+
+async def next_ready_time(db: Database) -> int | None:
+    row = await db.fetchone("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one row; applied in batches so the sender never waits on disk."""
+
+    row_id: int
+    status: str  # sent, pending (retry), blocked, failed, skipped
+    now: int
+    error: str | None = None
+    not_before: int | None = None
+    count_attempt: bool = False
+
+
+async def apply(db: Database, outcomes: Sequence[Outcome]) -> None:
+    if not outcomes:
+        return
+    async with db.transaction() as conn:
+        await conn.executemany(
+            """
+            UPDATE outbox SET
+                status = ?,
+                sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,
+                error = ?,
+                not_before = COALESCE(?, not_before),
+                attempts = attempts + ?
+            WHERE id = ?
+            """,
+            [(o.status, o.status, o.now, o.error, o.not_before, int(o.count_attempt), o.row_id)
+             for o in outcomes],
+        )
+
+
+async def cancel_for_chat(db: Database, chat_id: int, kinds: Sequence[str] | None = None) -> int:
+    """Drop a chat's pending messages (it stopped, or blocked the bot)."""
+    if kinds:
+        marks = ",".join("?" for _ in kinds)
+        return await db.execute(
+            f"UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending' "
+            f"AND kind IN ({marks})",
+            (chat_id, *kinds),
+        )
+    return await db.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
+        (chat_id,),
+    )

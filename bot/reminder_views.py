@@ -1,0 +1,142 @@
+"""The messages of reminder set-up and settings, built from a chat's subscription."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markupsafe import Markup
+
+from bot import callbacks, localtime
+from bot.content import Card
+from bot.render import Button, Outgoing, Renderer, keyboard
+from bot.subscriptions import CARD, CHECKIN, SUMMARY, Settings
+
+TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
+
+
+def when(moment: datetime | None) -> str:
+    """A local date and time as a person reads it: 'Tue 25 Nov, 08:00'."""
+    if moment is None:
+        return ""
+    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
+
+
+def ask_time(renderer: Renderer, nonce: str) -> Outgoing:
+    buttons = [Button(localtime.format_time(m), data=callbacks.make("rt", f"{nonce}:{m}"))
+               for m in TIME_BUTTONS]
+    return renderer.message("remind_time", keyboard([buttons[:3], buttons[3:]]))
+
+
+def ask_zone(renderer: Renderer, nonce: str, minute: int, current: str | None) -> Outgoing:
+    lib = renderer.library
+    rows: list[list[Button]] = []
+    if current:
+        rows.append([Button(lib.label("keep_zone").format(zone=current),
+                            data=callbacks.make("rz", f"{nonce}:keep"))])
+    zone_buttons = [Button(label, data=callbacks.make("rz", f"{nonce}:{i}"))
+                    for i, (label, _) in enumerate(lib.zone_buttons)]
+    rows += [zone_buttons[i:i + 2] for i in range(0, len(zone_buttons), 2)]
+    return renderer.message("remind_zone", keyboard(rows), time=localtime.format_time(minute),
+                            current=current)
+
+
+def ask_days(renderer: Renderer, nonce: str, minute: int, zone_name: str) -> Outgoing:
+    label = renderer.library.label
+    rows = [
+        [Button(label("every_day"), data=callbacks.make("rd", f"{nonce}:{localtime.EVERY_DAY}"))],
+        [Button(label("weekdays"), data=callbacks.make("rd", f"{nonce}:{localtime.WEEKDAYS}")),
+         Button(label("weekends"), data=callbacks.make("rd", f"{nonce}:{localtime.WEEKENDS}"))],
+        [Button(label("pick_days"), data=callbacks.make("rdt", f"{nonce}:0"))],
+    ]
+    return renderer.message("remind_days", keyboard(rows), time=localtime.format_time(minute),
+                            zone=zone_name)
+
+
+def pick_days(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
+    days = [Button(("✅ " if mask & (1 << i) else "") + name,
+                   data=callbacks.make("rdt", f"{nonce}:{mask ^ (1 << i)}"))
+            for i, name in enumerate(localtime.DAY_NAMES)]
+    rows = [days[:4], days[4:]]
+    if mask:
+        rows.append([Button(renderer.library.label("done"),
+                            data=callbacks.make("rd", f"{nonce}:{mask}"))])
+    described = localtime.describe_days(mask).removeprefix("on ") if mask else "none yet"
+    return renderer.message("remind_pick_days", keyboard(rows), days=described)
+
+
+def confirmed(renderer: Renderer, settings: Settings) -> Outgoing:
+    schedule = settings.schedules[CARD]
+    return renderer.message(
+        "remind_done", keyboard([[settings_button(renderer)]]),
+        days=localtime.describe_days(schedule.days), time=localtime.format_time(schedule.local_minute),
+        zone=settings.zone_name, next=when(schedule.next_local(settings.zone_name)),
+    )
+
+
+def settings_button(renderer: Renderer) -> Button:
+    return Button(renderer.library.label("settings"), data=callbacks.make("set", "show"))
+
+
+def overview(renderer: Renderer, settings: Settings | None, now: int) -> Outgoing:
+    lib = renderer.library
+    label = lib.label
+    if settings is None:
+        return renderer.message("nothing_scheduled", keyboard(
+            [[Button(label("set_up_card"), data=callbacks.make("remind"))]]))
+    zone_name = settings.zone_name
+
+    def describe(kind: str) -> dict[str, str] | None:
+        schedule = settings.schedules.get(kind)
+        if schedule is None:
+            return None
+        return {"time": localtime.format_time(schedule.local_minute),
+                "days": localtime.describe_days(schedule.days),
+                "next": when(schedule.next_local(zone_name))}
+
+    topics = [t.title for t in lib.topics if t.id in settings.focus]
+    habits = [h.label for h in lib.habits if h.id in settings.habits]
+    paused = None
+    if settings.paused_until and settings.paused_until > now:
+        paused = when(datetime.fromtimestamp(settings.paused_until, localtime.zone(zone_name)))
+    rows: list[list[Button]] = []
+    if settings.status == "stopped":
+        rows.append([Button(label("resume"), data=callbacks.make("set", "resume"))])
+    else:
+        if CARD in settings.schedules:
+            rows.append([Button(label("change_time"), data=callbacks.make("set", "time")),
+                         Button(label("change_days"), data=callbacks.make("set", "days"))])
+            rows.append([Button(label("change_zone"), data=callbacks.make("set", "zone")),
+                         Button(label("focus"), data=callbacks.make("set", "focus"))])
+        else:
+            rows.append([Button(label("set_up_card"), data=callbacks.make("remind"))])
+        rows.append([Button(label("habits"), data=callbacks.make("set", "habits")),
+                     Button(label("progress"), data=callbacks.make("set", "progress"))])
+        rows.append([Button(label("resume"), data=callbacks.make("set", "resume")) if paused
+                     else Button(label("pause_3"), data=callbacks.make("set", "pause")),
+                     Button(label("stop_all"), data=callbacks.make("set", "stop"))])
+    return renderer.message(
+        "reminders", keyboard(rows), status=settings.status, zone=settings.timezone,
+        card=describe(CARD), checkin=describe(CHECKIN), summary=describe(SUMMARY),
+        focus=", ".join(topics) if topics else "all topics",
+        habits=", ".join(habits) if habits else "no habits chosen", paused=paused,
+    )
+
+
+def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
+    topics = renderer.library.topics
+    buttons = [Button(("✅ " if mask & (1 << i) else "") + t.label,
+                      data=callbacks.make("focus", f"{nonce}:{mask ^ (1 << i)}"))
+               for i, t in enumerate(topics)]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([Button(renderer.library.label("done"),
+                        data=callbacks.make("focus", f"{nonce}:done{mask}"))])
+    chosen = ", ".join(t.title for i, t in enumerate(topics) if mask & (1 << i))
+    return renderer.message("focus", keyboard(rows), chosen=chosen)
+
+
+def reminder_card(renderer: Renderer, card: Card) -> Outgoing:
+    label = renderer.library.label
+    rows = [[Button(label("next_card"), data=callbacks.make("next", card.id))],
+            [settings_button(renderer)]]
+    return renderer.message("reminder_card", keyboard(rows),
+                            card_html=Markup(renderer.card_html(card)))

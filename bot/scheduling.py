@@ -1,0 +1,126 @@
+"""The minute tick: subscriptions due in this UTC minute become outbox rows, in one go.
+
+One repeating job for everybody, not one job per subscriber, so memory and start-up time do
+not grow with the number of subscribers; the schedule itself lives in SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from bot import localtime, outbox, reading
+from bot.content import Library
+from bot.outbox import Entry
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+CATCH_UP_MINUTES = 180  # after downtime, reminders missed in the last 3 hours still go out once
+CHUNK = 50_000
+
+DUE_SQL = """
+    SELECT s.chat_id, s.kind, s.local_minute, s.days, s.next_due, s.last_card,
+           c.timezone, c.focus, c.status, c.paused_until,
+           CASE WHEN s.kind = 'card' THEN (
+               SELECT group_concat(v.card_id || ' ' || v.last_read)
+               FROM card_views v WHERE v.chat_id = s.chat_id
+           ) END AS reads
+    FROM schedules s JOIN chats c ON c.id = s.chat_id
+    WHERE s.next_due IS NOT NULL AND s.next_due <= ?
+    ORDER BY s.next_due
+    LIMIT ?
+"""
+
+
+@dataclass
+class TickResult:
+    enqueued: int = 0
+    skipped_late: int = 0
+    deferred: int = 0
+
+
+def next_due_minute(zone_name: str, minute_of_day: int, days: int, after: int) -> int:
+    """The epoch minute of the next occurrence strictly after `after` (epoch seconds)."""
+    at = localtime.next_occurrence(localtime.zone(zone_name), minute_of_day, days,
+                                   datetime.fromtimestamp(after, timezone.utc))
+    return int(at.timestamp()) // 60
+
+
+async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
+    """Turn every schedule due by `now` (epoch seconds) into outbox rows and move it on."""
+    result = TickResult()
+    now_minute = now // 60
+    while True:
+        rows = await db.fetchall(DUE_SQL, (now_minute, CHUNK))
+        if not rows:
+            return result
+        entries: list[Entry] = []
+        moves: list[tuple[int | None, str | None, int, str]] = []
+        views: list[tuple[int, str, int, int]] = []
+        upcoming: dict[tuple[str, int, int, int], int] = {}  # many chats share a zone and time
+
+        def following(zone_name: str, minute: int, days: int, after: int) -> int:
+            key = (zone_name, minute, days, after)
+            if key not in upcoming:
+                upcoming[key] = next_due_minute(zone_name, minute, days, after)
+            return upcoming[key]
+
+        for r in rows:
+            chat_id, kind, zone_name = r["chat_id"], r["kind"], r["timezone"] or "UTC"
+            last_card = r["last_card"]
+            paused_until = r["paused_until"] or 0
+            if r["status"] != "active":
+                moves.append((None, last_card, chat_id, kind))
+                continue
+            if paused_until > now:
+                after = following(zone_name, r["local_minute"], r["days"], paused_until)
+                moves.append((after, last_card, chat_id, kind))
+                result.deferred += 1
+                continue
+            nxt = following(zone_name, r["local_minute"], r["days"], now_minute * 60)
+            due = r["next_due"]
+            if now_minute - due > CATCH_UP_MINUTES:
+                result.skipped_late += 1  # missed long ago while the bot was down: not piled up
+                moves.append((nxt, last_card, chat_id, kind))
+                continue
+            day = datetime.fromtimestamp(due * 60, timezone.utc).astimezone(
+                localtime.zone(zone_name)).date().isoformat()
+            if kind == "card":
+                card = _pick_card(library, r["reads"], last_card, r["focus"])
+                if card is None:
+                    moves.append((nxt, last_card, chat_id, kind))
+                    continue
+                entries.append(Entry(chat_id, "card", f"card:{chat_id}:{day}", card.id))
+                views.append((chat_id, card.id, now, now))
+                last_card = card.id
+            else:
+                entries.append(Entry(chat_id, kind, f"{kind}:{chat_id}:{day}", day))
+            moves.append((nxt, last_card, chat_id, kind))
+        async with db.transaction() as conn:
+            before = conn.total_changes
+            await conn.executemany(outbox.INSERT_SQL, outbox.insert_params(entries, now))
+            result.enqueued += conn.total_changes - before
+            await conn.executemany(
+                "UPDATE schedules SET next_due = ?, last_card = ? WHERE chat_id = ? AND kind = ?",
+                moves)
+            await conn.executemany(
+                """
+                INSERT INTO card_views (chat_id, card_id, first_read, last_read) VALUES (?, ?, ?, ?)
+                ON CONFLICT (chat_id, card_id) DO UPDATE SET
+                    last_read = excluded.last_read, times = card_views.times + 1
+                """, views)
+        if len(rows) < CHUNK:
+            return result
+
+
+def _pick_card(library: Library, reads: str | None, last_card: str | None,
+               focus: str | None) -> reading.Card | None:
+    last_read: dict[str, int] = {}
+    for item in (reads or "").split(","):
+        card_id, _, when = item.partition(" ")
+        if card_id:
+            last_read[card_id] = int(when or 0)
+    topics = [t for t in (focus or "").split(",") if t] or None
+    return reading.next_card(library, last_read, after=last_card, topics=topics)

@@ -1,0 +1,401 @@
+"""Find the cards that answer a free-text message.
+
+Pure and synchronous: `CardIndex.build(library)` once when the library is loaded, then
+`index.search(text)` per message. No Telegram here.
+
+How a card is scored, in order:
+
+1. Words. The message goes through `safety.normalise` (lower case, accents and apostrophes
+   dropped, punctuation as spaces) and is cut to its first MAX_WORDS words, so a pasted essay
+   costs no more than a paragraph.
+2. Typos. A word the library has never seen is corrected to the nearest word it has, if one is
+   close enough for the word's length (see `_allowed_edits`): four-letter words only by a
+   dropped letter ("fibr"), five to seven letters by one edit ("eczma"), longer words by two
+   ("probiotcs"); a word of five or more letters may also be the start of a longer one
+   ("probio"). Corrected words count for less (CORRECTED_WEIGHT).
+3. Everyday words. content/synonyms.yaml folds each variant onto its canonical word, phrases
+   first ("can't sleep" -> insomnia, "tummy" -> gut, "kimchee" -> kimchi). The same folding is
+   applied to the cards, so both sides meet in one vocabulary.
+4. Stop-words (STOP_WORDS below) are dropped, and what is left is reduced to a light stem
+   ("probiotics" -> probiotic, "sleeping" -> sleep, "moisturizer" -> moisturiser).
+5. Score. BM25F over a card's fields: title and keywords weigh FIELD_WEIGHTS times a body
+   mention, the topic's title a little, the body is length-normalised. Each term's
+   contribution to each card is computed at build time, so a search is a few dict lookups.
+6. Honesty. A card is only a hit if the message meets its title or keywords, or at least two
+   different words of its body; and it must reach MIN_SCORE and RELATIVE_CUTOFF of the best
+   hit. A message with nothing meaningful in common with the library gets [].
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from bot.content import Card, Library
+from bot.safety import normalise
+
+MAX_CHARS = 3000  # of a message, read at all (about 500 words; a phone screen is ~100)
+MAX_WORDS = 200  # words of a message considered
+MAX_TERMS = 48  # distinct search terms scored
+MAX_CORRECTIONS = 24  # unknown words we try to spell-correct per message
+
+# BM25F. Title and keywords are what a card is about; the body also mentions things in passing.
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "topic": 1.0, "body": 0.5}
+STRONG_FIELDS = ("title", "keywords")
+K1 = 1.6
+B = 0.6  # how much a long body dilutes a mention
+
+CORRECTED_WEIGHT = {1: 0.8, 2: 0.6}  # by edit distance; a prefix completion counts as 1
+MIN_SCORE = 1.0
+# A message must be about the library's subjects: at least MIN_SUBJECT_WORDS of its words
+# found in card titles, keywords or topics, or those making up MIN_SUBJECT_SHARE of its words.
+MIN_SUBJECT_WORDS = 2
+MIN_SUBJECT_SHARE = 0.5
+RELATIVE_CUTOFF = 0.3  # drop hits scoring under this share of the best one
+
+# Words that carry no subject in a question about eczema. English function words, chat
+# filler and the frame of a question ("is X good", "does X help", "does X make it worse"), in
+# their normalised form (apostrophes dropped: "don't" -> "dont"), plus "live" (mostly "to
+# live"; "live cultures" keeps its noun) and "eczema"
+# itself: every card is about it, so it cannot tell cards apart (its misspellings and
+# "atopic dermatitis" fold onto it through synonyms.yaml first). These are properties of the
+# language and of the whole library, not of any one card, so they live here; subject words
+# and their everyday variants live in content/ (card keywords, synonyms.yaml).
+STOP_WORDS = frozenset("""
+    a about above after again against all also am an and any anyone anything are as at
+    be because been before being below between both but by
+    can cant could couldnt did didnt do does doesnt doing done dont down during
+    each either else etc even ever every few for from further
+    get gets getting got had hadnt has hasnt have havent having he hed hes her here hers
+    herself him himself his how hows
+    i id ie if ill im in into is isnt it its itself ive just know let lets like likely
+    may me might mine more most much must mustnt my myself
+    no nor not now of off oh ok okay on once one only or other others ought our ours
+    ourselves out over own please pls plz really same say says shall she shed should
+    shouldnt so some someone something such tell than thank thanks that thats the their
+    theirs them themselves then there theres these they theyd theyll theyre theyve thing
+    things think this those though through to too u under until up upon ur us very
+    want wanted wants was wasnt way we wed well were werent weve what whats when whens
+    where wheres whether which while who whos whom why whys will with wont would wouldnt
+    yeah yes yet you youd youll your youre yours yourself yourselves youve
+    hi hello hey hiya
+    good bad better worse best worst help helps helped helping helpful
+    make makes making made take takes taking took give gives giving gave
+    go goes going went work works worked working matter matters affect affects
+    need needs needed live lives lived living
+    eczema
+""".split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    card: Card
+    score: float
+
+
+@dataclass(frozen=True)
+class _Posting:
+    score: float  # this term's BM25F contribution to the card
+    strong: bool  # found in the title or keywords
+    body: bool  # found in the body
+    topic: bool  # found in the title or blurb of the card's topic
+
+
+class CardIndex:
+    """An immutable index over one Library; build it once, search it many times."""
+
+    def __init__(self, cards: tuple[Card, ...], postings: dict[str, dict[int, _Posting]],
+                 folding: dict[tuple[str, ...], tuple[str, ...]], longest_phrase: int,
+                 known: frozenset[str], deletes: dict[str, tuple[str, ...]],
+                 sorted_words: tuple[str, ...], word_df: dict[str, int]) -> None:
+        self._cards = cards
+        self._postings = postings
+        self._folding = folding
+        self._longest = longest_phrase
+        self._known = known
+        self._deletes = deletes
+        self._sorted = sorted_words
+        self._words = frozenset(sorted_words)
+        self._word_df = word_df
+        self._subject = frozenset(
+            t for t, cards in postings.items() if any(p.strong or p.topic for p in cards.values()))
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, library: Library) -> CardIndex:
+        folding = _folding_table(library.synonyms)
+        longest = max((len(k) for k in folding), default=1)
+        cards = tuple(library.reading_order()) or tuple(library.cards.values())
+        topic_texts = {t.id: [t.title, t.blurb] for t in library.topics}
+
+        # term -> card -> weighted field frequencies
+        fields: list[dict[str, dict[str, int]]] = []
+        surface: dict[str, set[int]] = {}  # every word as written, -> cards it occurs in
+        subject: set[str] = set()  # words of titles, keywords and topics: what a typo may mean
+        body_lengths: list[int] = []
+        for i, card in enumerate(cards):
+            per_field: dict[str, dict[str, int]] = {}
+            texts = {
+                "title": [card.title],
+                "keywords": list(card.keywords),
+                "topic": topic_texts.get(card.topic, []),
+                "body": [card.body],
+            }
+            body_len = 0
+            for field, parts in texts.items():
+                counts: dict[str, int] = {}
+                for part in parts:
+                    words = normalise(part).split()
+                    for w in words:
+                        surface.setdefault(w, set()).add(i)
+                    if field != "body":
+                        subject.update(words)
+                    for term, _ in _terms(((w, 1.0) for w in words), folding, longest):
+                        counts[term] = counts.get(term, 0) + 1
+                        if field == "body":
+                            body_len += 1
+                if field in ("title", "keywords", "topic"):
+                    counts = {t: 1 for t in counts}  # presence, not repetition
+                per_field[field] = counts
+            fields.append(per_field)
+            body_lengths.append(body_len)
+
+        n = len(cards)
+        avg_body = (sum(body_lengths) / n) if n else 1.0
+        df: dict[str, int] = {}
+        for per_field in fields:
+            for term in {t for counts in per_field.values() for t in counts}:
+                df[term] = df.get(term, 0) + 1
+
+        postings: dict[str, dict[int, _Posting]] = {}
+        for i, per_field in enumerate(fields):
+            norm = 1 - B + B * (body_lengths[i] / avg_body if avg_body else 1.0)
+            terms = {t for counts in per_field.values() for t in counts}
+            for term in terms:
+                tf = sum(FIELD_WEIGHTS[f] * per_field[f].get(term, 0)
+                         for f in ("title", "keywords", "topic"))
+                tf += FIELD_WEIGHTS["body"] * per_field["body"].get(term, 0) / norm
+                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+                postings.setdefault(term, {})[i] = _Posting(
+                    score=idf * tf * (K1 + 1) / (tf + K1),
+                    strong=any(term in per_field[f] for f in STRONG_FIELDS),
+                    body=term in per_field["body"],
+                    topic=term in per_field["topic"],
+                )
+
+        # Every word the library uses is left as typed. A word it does not use may be corrected
+        # to a subject word (titles, keywords, topics, synonyms) or a stop-word, never to a
+        # word that only occurs in passing in a body: "making" must not become "taking".
+        vocab: dict[str, int] = {w: len(c) for w, c in surface.items()}
+        for phrase in folding:
+            subject.update(phrase)
+        subject.update(STOP_WORDS)
+        for w in subject:
+            vocab.setdefault(w, 0)
+        words = {w for w in subject if w.isalpha()}
+        deletes: dict[str, set[str]] = {}
+        for w in words:
+            if len(w) >= 5:
+                for d in _deletions(w, 2 if len(w) >= 8 else 1):
+                    deletes.setdefault(d, set()).add(w)
+        return cls(
+            cards=cards,
+            postings=postings,
+            folding=folding,
+            longest_phrase=longest,
+            known=frozenset(vocab),
+            deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
+            sorted_words=tuple(sorted(words)),
+            word_df=vocab,
+        )
+
+    # -- searching --------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 3) -> list[Hit]:
+        """The cards that best answer `text`, best first; [] when nothing fits honestly."""
+        if limit <= 0 or not text:
+            return []
+        query, words = self.terms(text)
+        on_topic = sum(1 for t in query if t in self._subject)
+        if on_topic < MIN_SUBJECT_WORDS and on_topic < words * MIN_SUBJECT_SHARE:
+            return []  # one subject word lost in a message about something else
+        scores: dict[int, float] = {}
+        strong: set[int] = set()
+        body_terms: dict[int, int] = {}
+        for term, weight in query.items():
+            for i, posting in self._postings[term].items():
+                scores[i] = scores.get(i, 0.0) + weight * posting.score
+                if posting.strong:
+                    strong.add(i)
+                if posting.body:
+                    body_terms[i] = body_terms.get(i, 0) + 1
+        eligible = [(s, i) for i, s in scores.items()
+                    if s >= MIN_SCORE and (i in strong or body_terms.get(i, 0) >= 2)]
+        if not eligible:
+            return []
+        eligible.sort(key=lambda si: (-si[0], si[1]))
+        floor = eligible[0][0] * RELATIVE_CUTOFF
+        return [Hit(self._cards[i], round(s, 4)) for s, i in eligible[:limit] if s >= floor]
+
+    def terms(self, text: str) -> tuple[dict[str, float], int]:
+        """The message as index terms, each with its weight (1.0, less for a corrected typo),
+        and how many distinct words it has that are not stop-words (known to the library or
+        not): the measure of how much of the message the terms account for."""
+        if len(text) > MAX_CHARS:
+            text = text[:MAX_CHARS].rsplit(None, 1)[0]
+        words = normalise(text).split()[:MAX_WORDS]
+        corrected: list[tuple[str, float]] = []
+        tries = 0
+        for w in words:
+            if w in self._known or not w.isalpha() or len(w) < 4 or _stem(w) in self._postings:
+                corrected.append((w, 1.0))
+                continue
+            tries += 1
+            fix = self._correct(w) if tries <= MAX_CORRECTIONS else None
+            corrected.append(fix if fix is not None else (w, 0.0))
+        result: dict[str, float] = {}
+        seen: set[str] = set()
+        for term, weight in _terms(corrected, self._folding, self._longest):
+            seen.add(term)
+            if weight <= 0.0 or term not in self._postings:
+                continue
+            if weight > result.get(term, 0.0):
+                result[term] = weight
+            if len(result) >= MAX_TERMS:
+                break
+        return result, len(seen)
+
+    def _correct(self, word: str) -> tuple[str, float] | None:
+        """The closest known word, with the weight a correction that far earns; or None."""
+        edits = _allowed_edits(len(word))
+        best: tuple[int, int, str] | None = None  # (distance, -frequency, word)
+        if edits:
+            candidates: set[str] = set()
+            for d in _deletions(word, edits):
+                candidates.update(self._deletes.get(d, ()))
+                if d in self._words:
+                    candidates.add(d)
+            candidates.update(self._deletes.get(word, ()))
+            for c in candidates:
+                if len(word) == 4 and not (len(c) == 5 and word in set(_deletions(c, 1))):
+                    continue  # a four-letter word may only have dropped a letter
+                dist = _osa_distance(word, c, edits)
+                if dist <= edits:
+                    key = (dist, -self._word_df.get(c, 0), c)
+                    if best is None or key < best:
+                        best = key
+        if len(word) >= 5 and (best is None or best[0] > 1):
+            # The start of a longer word: "probio", "meditat".
+            at = bisect_left(self._sorted, word)
+            while at < len(self._sorted) and self._sorted[at].startswith(word):
+                c = self._sorted[at]
+                key = (1, -self._word_df.get(c, 0), c)
+                if best is None or key < best:
+                    best = key
+                at += 1
+        if best is None:
+            return None
+        return best[2], CORRECTED_WEIGHT[best[0]]
+
+
+def _allowed_edits(length: int) -> int:
+    """How many typing slips a word of this length may hold and still be recognised."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1  # four-letter words: a dropped letter only (checked in _correct)
+    return 2
+
+
+def _folding_table(synonyms: Mapping[str, tuple[str, ...]]
+                   ) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Normalised variant phrase -> the canonical phrase's words (canonical maps to itself)."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for canonical, variants in synonyms.items():
+        target = tuple(normalise(canonical).split())
+        if not target:
+            continue
+        table.setdefault(target, target)
+        for variant in variants:
+            key = tuple(normalise(variant).split())
+            if key:
+                table.setdefault(key, target)
+    return table
+
+
+def _terms(words: Iterable[tuple[str, float]], folding: dict[tuple[str, ...], tuple[str, ...]],
+           longest: int) -> Iterator[tuple[str, float]]:
+    """Fold synonym phrases (longest first), drop stop-words, stem what is left."""
+    seq = list(words)
+    i = 0
+    while i < len(seq):
+        out: tuple[str, ...] = (seq[i][0],)
+        weight = seq[i][1]
+        step = 1
+        for n in range(min(longest, len(seq) - i), 0, -1):
+            key = tuple(w for w, _ in seq[i:i + n])
+            target = folding.get(key)
+            if target is not None:
+                out, step = target, n
+                weight = min(wt for _, wt in seq[i:i + n])
+                break
+        for w in out:
+            if w not in STOP_WORDS:
+                yield _stem(w), weight
+        i += step
+
+
+def _stem(word: str) -> str:
+    """A light, predictable English stem, the same for cards and messages.
+
+    Not a linguist's stem, only enough that the forms of one word meet: probiotics and
+    probiotic, sleeping and sleep, causes and caused, moisturizer and moisturiser.
+    """
+    if len(word) > 5 and "iz" in word:
+        word = word.replace("iz", "is")  # moisturizer -> moisturiser
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"  # babies -> baby
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]  # sleeping -> sleep
+    elif len(word) > 5 and word.endswith("ed"):
+        word = word[:-2]  # fermented -> ferment
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]  # probiotics -> probiotic
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # running -> run
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]  # cause, causes, caused -> caus
+    return word
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """Every string made by removing up to `depth` letters from word."""
+    found: set[str] = set()
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of neighbours as one slip; limit + 1 when beyond limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]

@@ -1,0 +1,270 @@
+"""Drain the outbox within Telegram's limits, and decide what each failure means."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot import outbox
+from bot.outbox import Outcome, Row
+from bot.render import Outgoing
+from bot.store import chats
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[Row], Awaitable[Outgoing | None]]
+GONE_CHAT_ERRORS = ("chat not found", "user is deactivated", "bot was kicked",
+                    "have no rights to send", "chat_write_forbidden", "peer_id_invalid")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's published limits; `margin` keeps network jitter from crossing them."""
+
+    enabled: bool = True
+    overall_per_second: int = 30
+    private_interval: float = 1.0
+    group_per_minute: int = 20
+    margin: float = 0.03
+
+
+class _Windows:
+    """Sliding windows of recent send times: overall, per private chat, per group."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.overall: collections.deque[float] = collections.deque()
+        self.private: dict[int, float] = {}
+        self.groups: dict[int, collections.deque[float]] = {}
+
+    def chat_wait(self, chat_id: int, now: float) -> float:
+        """Seconds until this chat may receive another message."""
+        lim = self.limits
+        if chat_id > 0:
+            last = self.private.get(chat_id)
+            return 0.0 if last is None else max(0.0, last + lim.private_interval + lim.margin - now)
+        sent = self.groups.get(chat_id)
+        if not sent or len(sent) < lim.group_per_minute:
+            return 0.0
+        return max(0.0, sent[0] + 60.0 + lim.margin - now)
+
+    def overall_wait(self, now: float) -> float:
+        lim = self.limits
+        while self.overall and now - self.overall[0] >= 1.0 + lim.margin:
+            self.overall.popleft()
+        if len(self.overall) < lim.overall_per_second:
+            return 0.0
+        return self.overall[0] + 1.0 + lim.margin - now
+
+    def record(self, chat_id: int, now: float) -> None:
+        self.overall.append(now)
+        if chat_id > 0:
+            self.private[chat_id] = now
+            if len(self.private) > 50_000:  # forget chats whose second has long passed
+                self.private = {c: t for c, t in self.private.items() if now - t < 2.0}
+        else:
+            sent = self.groups.setdefault(chat_id, collections.deque())
+            sent.append(now)
+            while len(sent) > self.limits.group_per_minute:
+                sent.popleft()
+
+
+class Sender:
+    """One task that claims ready outbox rows and sends them; nothing it meets stops it."""
+
+    def __init__(self, bot: Bot, db: Database, render: Render, *, limits: Limits = Limits(),
+                 clock: Callable[[], float] = time.time, batch: int = 200,
+                 in_flight: int = 64) -> None:
+        self.bot = bot
+        self.db = db
+        self.render = render
+        self.limits = limits
+        self.clock = clock
+        self.batch = batch
+        self._windows = _Windows(limits)
+        self._slots = asyncio.Semaphore(in_flight)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._outcomes: list[Outcome] = []
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._runner: asyncio.Task[None] | None = None
+        self._paused_until = 0.0  # monotonic; set by a 429 for the whole bot
+        self.sent = 0
+
+    # --- life cycle ---------------------------------------------------------------------
+    async def start(self) -> None:
+        recovered = await outbox.recover(self.db)
+        if recovered:
+            log.info("outbox: %d message(s) in flight at the last stop go out again", recovered)
+        self._runner = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._runner is not None:
+            await self._runner
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._flush()
+
+    def wake(self) -> None:
+        """New rows were written: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Send everything ready now and wait until it is settled (tests, shell)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await self._cycle()
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self._flush()
+            ready = await self.db.fetchone(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?",
+                (int(self.clock()),))
+            if not ready or not ready[0]:
+                return
+            await asyncio.sleep(0.05)
+        raise TimeoutError("outbox did not drain")
+
+    # --- the loop -------------------------------------------------------------------------
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                claimed = await self._cycle()
+            except Exception:  # noqa: BLE001 - the sender must outlive any one failure
+                log.exception("outbox sender cycle failed; retrying shortly")
+                claimed = 0
+            if claimed == 0 and not self._stopping:
+                await self._flush()
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_time())
+                except TimeoutError:
+                    pass
+
+    async def _idle_time(self) -> float:
+        ready = await outbox.next_ready_time(self.db)
+        if ready is None:
+            return 5.0
+        return min(5.0, max(0.05, ready - self.clock()))
+
+    async def _cycle(self) -> int:
+        """Claim one batch and dispatch it within the limits; returns rows claimed."""
+        await self._wait_out_flood_control()
+        rows = await outbox.claim_batch(self.db, int(self.clock()), self.batch)
+        if not rows:
+            return 0
+        active = await chats.active_ids(self.db, {r.chat_id for r in rows})
+        for row in rows:
+            now = self.clock()
+            if row.chat_id not in active:
+                self._settle(Outcome(row.id, "skipped", int(now), "chat is not active"))
+                continue
+            if self.limits.enabled:
+                wait = self._windows.chat_wait(row.chat_id, time.monotonic())
+                if wait > 0:
+                    # Back to the queue: another chat's message can use this slot meanwhile.
+                    self._settle(Outcome(row.id, "pending", int(now),
+                                         not_before=int(now + wait) + 1))
+                    continue
+                await self._overall_slot()
+                self._windows.record(row.chat_id, time.monotonic())
+            await self._slots.acquire()
+            task = asyncio.create_task(self._deliver(row))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            if len(self._outcomes) >= 200:
+                await self._flush()
+        return len(rows)
+
+    async def _overall_slot(self) -> None:
+        while True:
+            await self._wait_out_flood_control()
+            wait = self._windows.overall_wait(time.monotonic())
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
+
+    async def _wait_out_flood_control(self) -> None:
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+
+    def _settle(self, outcome: Outcome) -> None:
+        self._outcomes.append(outcome)
+
+    async def _flush(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        await outbox.apply(self.db, outcomes)
+
+    # --- one message ----------------------------------------------------------------------
+    async def _deliver(self, row: Row) -> None:
+        try:
+            self._settle(await self._attempt(row))
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the others
+            log.exception("outbox row %s to chat %s failed unexpectedly", row.id, row.chat_id)
+            self._settle(Outcome(row.id, "failed", int(self.clock()), f"unexpected: {exc!r}"))
+        finally:
+            self._slots.release()
+
+    async def _attempt(self, row: Row) -> Outcome:
+        out = await self.render(row)
+        now = int(self.clock())
+        if out is None:
+            return Outcome(row.id, "skipped", now, "nothing to send any more")
+        chat_id = row.chat_id
+        for _ in range(3):  # a migrated chat is retried at its new id straight away
+            try:
+                await self.bot.send_message(chat_id, out.text, reply_markup=out.reply_markup(),
+                                            parse_mode=ParseMode.HTML)
+                self.sent += 1
+                return Outcome(row.id, "sent", int(self.clock()))
+            except ChatMigrated as exc:
+                log.info("chat %s moved to %s; following it", chat_id, exc.new_chat_id)
+                await chats.migrate_chat(self.db, chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
+            except RetryAfter as exc:
+                delay = float(exc.retry_after if isinstance(exc.retry_after, (int, float))
+                              else exc.retry_after.total_seconds())
+                log.warning("Telegram asks to wait %.0f s (flood control)", delay)
+                self._paused_until = max(self._paused_until, time.monotonic() + delay)
+                return Outcome(row.id, "pending", now, f"429: retry after {delay:.0f}s",
+                               not_before=now + int(delay + 0.999))
+            except Forbidden as exc:
+                await self._chat_gone(chat_id, str(exc))
+                return Outcome(row.id, "blocked", now, str(exc))
+            except BadRequest as exc:
+                message = str(exc).lower()
+                if any(reason in message for reason in GONE_CHAT_ERRORS):
+                    await self._chat_gone(chat_id, str(exc))
+                    return Outcome(row.id, "blocked", now, str(exc))
+                log.warning("outbox row %s rejected by Telegram: %s", row.id, exc)
+                return Outcome(row.id, "failed", now, f"400: {exc}")
+            except NetworkError as exc:  # timeouts, 5xx, connection errors
+                return self._retry_later(row, now, exc)
+        return Outcome(row.id, "failed", now, "chat kept migrating")
+
+    def _retry_later(self, row: Row, now: int, exc: Exception) -> Outcome:
+        attempts = row.attempts + 1
+        if attempts >= outbox.MAX_ATTEMPTS:
+            log.warning("outbox row %s failed after %d attempts: %s", row.id, attempts, exc)
+            return Outcome(row.id, "failed", now, f"after {attempts} attempts: {exc}",
+                           count_attempt=True)
+        backoff = min(300, 2 ** attempts)
+        return Outcome(row.id, "pending", now, f"retrying: {exc}", not_before=now + backoff,
+                       count_attempt=True)
+
+    async def _chat_gone(self, chat_id: int, reason: str) -> None:
+        log.info("chat %s can no longer be reached (%s); it gets nothing until it writes",
+                 chat_id, reason)
+        await chats.mark_unreachable(self.db, chat_id)

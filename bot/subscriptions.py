@@ -1,0 +1,141 @@
+"""What a chat asked to receive: daily card, habit check-ins, weekly summary; pause and stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from bot import localtime, outbox
+from bot.scheduling import next_due_minute
+from bot.store.db import Database
+
+CARD, CHECKIN, SUMMARY = "card", "checkin", "summary"
+SCHEDULED_KINDS = (CARD, CHECKIN, SUMMARY)
+MAX_PAUSE_DAYS = 365
+DEFAULT_SUMMARY = (18 * 60, 1 << 6)  # Sunday 18:00 local, until the person changes it
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: str
+    local_minute: int
+    days: int
+    next_due: int | None  # epoch minute
+
+    def next_local(self, zone_name: str) -> datetime | None:
+        if self.next_due is None:
+            return None
+        return datetime.fromtimestamp(self.next_due * 60, timezone.utc).astimezone(
+            localtime.zone(zone_name))
+
+
+@dataclass(frozen=True)
+class Settings:
+    chat_id: int
+    status: str
+    timezone: str | None
+    paused_until: int | None
+    focus: tuple[str, ...]
+    habits: tuple[str, ...]
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+
+    @property
+    def zone_name(self) -> str:
+        return self.timezone or "UTC"
+
+
+async def load(db: Database, chat_id: int) -> Settings | None:
+    chat = await db.fetchone(
+        "SELECT status, timezone, paused_until, focus, habits FROM chats WHERE id = ?", (chat_id,))
+    if chat is None:
+        return None
+    rows = await db.fetchall(
+        "SELECT kind, local_minute, days, next_due FROM schedules WHERE chat_id = ?", (chat_id,))
+    return Settings(
+        chat_id=chat_id, status=chat["status"], timezone=chat["timezone"],
+        paused_until=chat["paused_until"],
+        focus=tuple(t for t in chat["focus"].split(",") if t),
+        habits=tuple(h for h in chat["habits"].split(",") if h),
+        schedules={r["kind"]: Schedule(r["kind"], r["local_minute"], r["days"], r["next_due"])
+                   for r in rows},
+    )
+
+
+async def set_schedule(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
+                       days: int, now: int) -> Schedule:
+    """Create or change one scheduled message; the chat is active again afterwards."""
+    localtime.zone(zone_name)  # raises ValueError for a zone we cannot use
+    if not 0 <= local_minute < 24 * 60 or not days & localtime.EVERY_DAY:
+        raise ValueError("time or days out of range")
+    due = next_due_minute(zone_name, local_minute, days, now)
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET timezone = ?, status = 'active', paused_until = NULL WHERE id = ?",
+            (zone_name, chat_id))
+        await conn.execute(
+            """
+            INSERT INTO schedules (chat_id, kind, local_minute, days, next_due)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (chat_id, kind) DO UPDATE SET
+                local_minute = excluded.local_minute, days = excluded.days,
+                next_due = excluded.next_due
+            """, (chat_id, kind, local_minute, days, due))
+    await _reschedule(db, chat_id, now)  # a new zone moves the chat's other schedules too
+    return Schedule(kind, local_minute, days, due)
+
+
+async def remove_schedule(db: Database, chat_id: int, kind: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM schedules WHERE chat_id = ? AND kind = ?", (chat_id, kind))
+        await conn.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND kind = ? "
+            "AND status = 'pending'", (chat_id, kind))
+
+
+async def stop(db: Database, chat_id: int) -> bool:
+    """End every scheduled message at once; returns whether anything was scheduled."""
+    settings = await load(db, chat_id)
+    if settings is None:
+        return False
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE chats SET status = 'stopped' WHERE id = ?", (chat_id,))
+        await conn.execute("UPDATE schedules SET next_due = NULL WHERE chat_id = ?", (chat_id,))
+    await outbox.cancel_for_chat(db, chat_id)
+    return bool(settings.schedules) and settings.status == "active"
+
+
+async def resume(db: Database, chat_id: int, now: int) -> None:
+    """Back from a stop, a pause or a block: every schedule is live again from now."""
+    await db.execute(
+        "UPDATE chats SET status = 'active', paused_until = NULL WHERE id = ?", (chat_id,))
+    await _reschedule(db, chat_id, now)
+
+
+async def pause(db: Database, chat_id: int, days: int, now: int) -> int:
+    """No scheduled messages for `days` days; returns when the pause ends (epoch seconds)."""
+    if not 1 <= days <= MAX_PAUSE_DAYS:
+        raise ValueError("pause days out of range")
+    until = now + days * 86_400
+    await db.execute("UPDATE chats SET paused_until = ? WHERE id = ?", (until, chat_id))
+    await _reschedule(db, chat_id, until)
+    await outbox.cancel_for_chat(db, chat_id, SCHEDULED_KINDS)
+    return until
+
+
+async def set_focus(db: Database, chat_id: int, topics: list[str]) -> None:
+    await db.execute("UPDATE chats SET focus = ? WHERE id = ?", (",".join(topics), chat_id))
+
+
+async def set_habits(db: Database, chat_id: int, habits: list[str]) -> None:
+    await db.execute("UPDATE chats SET habits = ? WHERE id = ?", (",".join(habits), chat_id))
+
+
+async def _reschedule(db: Database, chat_id: int, after: int) -> None:
+    settings = await load(db, chat_id)
+    if settings is None or settings.status != "active":
+        return
+    moves = [(next_due_minute(settings.zone_name, s.local_minute, s.days, after), chat_id, s.kind)
+             for s in settings.schedules.values()]
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE schedules SET next_due = ? WHERE chat_id = ? AND kind = ?", moves)

@@ -356,6 +356,10 @@ def _load_labels(root: Path, problems: list[Problem]
     if not isinstance(commands, dict):
         problems.append(Problem("labels.yaml", "commands", "must be a mapping of command: text"))
         commands = {}
+    for key in table:
+        if not isinstance(key, str):
+            problems.append(Problem("labels.yaml", f"labels.{key}",
+                                    "quote this key: YAML reads it as a non-string"))
     for command in commands:
         if not re.match(r"^[a-z0-9_]{1,32}$", str(command)):
             problems.append(Problem("labels.yaml", f"commands.{command}",

@@ -45,6 +45,7 @@ MAX_CORRECTIONS = 24  # unknown words we try to spell-correct per message
 # BM25F. Title and keywords are what a card is about; the body also mentions things in passing.
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "topic": 1.0, "body": 0.5}
 STRONG_FIELDS = ("title", "keywords")
+TOPIC_NAME_WEIGHT = 0.5
 K1 = 1.6
 B = 0.6  # how much a long body dilutes a mention
 
@@ -53,11 +54,12 @@ MIN_SCORE = 1.0
 # A message must be about the library's subjects: at least MIN_SUBJECT_WORDS of its words
 # found in card titles, keywords or topics, or those making up MIN_SUBJECT_SHARE of its words.
 MIN_SUBJECT_WORDS = 2
-MIN_SUBJECT_SHARE = 0.5
+MIN_SUBJECT_SHARE = 1 / 3
 RELATIVE_CUTOFF = 0.3  # drop hits scoring under this share of the best one
 
 # Words that carry no subject in a question about eczema. English function words, chat
-# filler and the frame of a question ("is X good", "does X help", "does X make it worse"), in
+# filler and the frame of a question ("is X good", "does X help", "does X make it worse",
+# "I read that X"), in
 # their normalised form (apostrophes dropped: "don't" -> "dont"), plus "live" (mostly "to
 # live"; "live cultures" keeps its noun) and "eczema"
 # itself: every card is about it, so it cannot tell cards apart (its misspellings and
@@ -85,7 +87,8 @@ STOP_WORDS = frozenset("""
     good bad better worse best worst help helps helped helping helpful
     make makes making made take takes taking took give gives giving gave
     go goes going went work works worked working matter matters affect affects
-    need needs needed live lives lived living
+    need needs needed mean means meant meaning live lives lived living
+    read heard hear saw seen said told
     eczema
 """.split())
 
@@ -131,6 +134,16 @@ class CardIndex:
         longest = max((len(k) for k in folding), default=1)
         cards = tuple(library.reading_order()) or tuple(library.cards.values())
         topic_texts = {t.id: [t.title, t.blurb] for t in library.topics}
+        # A word in a topic's name ("Sleep", "Gut and skin connection") points to that topic's
+        # cards, weighed by how few topic names share it (idf over topics, not cards).
+        topic_names = {t.id: {term for term, _ in _terms(
+            ((w, 1.0) for w in normalise(t.title).split()), folding, longest)}
+            for t in library.topics}
+        n_topics = max(len(topic_names), 1)
+        name_df: dict[str, int] = {}
+        for names in topic_names.values():
+            for term in names:
+                name_df[term] = name_df.get(term, 0) + 1
 
         # term -> card -> weighted field frequencies
         fields: list[dict[str, dict[str, int]]] = []
@@ -180,8 +193,12 @@ class CardIndex:
                          for f in ("title", "keywords", "topic"))
                 tf += FIELD_WEIGHTS["body"] * per_field["body"].get(term, 0) / norm
                 idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+                score = idf * tf * (K1 + 1) / (tf + K1)
+                if term in topic_names.get(cards[i].topic, ()):
+                    tdf = name_df[term]
+                    score += TOPIC_NAME_WEIGHT * math.log(1 + (n_topics - tdf + 0.5) / (tdf + 0.5))
                 postings.setdefault(term, {})[i] = _Posting(
-                    score=idf * tf * (K1 + 1) / (tf + K1),
+                    score=score,
                     strong=any(term in per_field[f] for f in STRONG_FIELDS),
                     body=term in per_field["body"],
                     topic=term in per_field["topic"],
@@ -249,14 +266,15 @@ class CardIndex:
             text = text[:MAX_CHARS].rsplit(None, 1)[0]
         words = normalise(text).split()[:MAX_WORDS]
         corrected: list[tuple[str, float]] = []
-        tries = 0
+        fixes: dict[str, tuple[str, float]] = {}  # each unknown word is looked at once
         for w in words:
             if w in self._known or not w.isalpha() or len(w) < 4 or _stem(w) in self._postings:
                 corrected.append((w, 1.0))
                 continue
-            tries += 1
-            fix = self._correct(w) if tries <= MAX_CORRECTIONS else None
-            corrected.append(fix if fix is not None else (w, 0.0))
+            if w not in fixes:
+                fix = self._correct(w) if len(fixes) < MAX_CORRECTIONS else None
+                fixes[w] = fix if fix is not None else (w, 0.0)
+            corrected.append(fixes[w])
         result: dict[str, float] = {}
         seen: set[str] = set()
         for term, weight in _terms(corrected, self._folding, self._longest):
@@ -281,7 +299,9 @@ class CardIndex:
                     candidates.add(d)
             candidates.update(self._deletes.get(word, ()))
             for c in candidates:
-                if len(word) == 4 and not (len(c) == 5 and word in set(_deletions(c, 1))):
+                if c[0] != word[0] and c[:2] != word[1::-1]:
+                    continue  # people rarely mistype the first letter: "read" is not "bread"
+                if len(word) == 4 and not (len(c) == 5 and word in _deletions(c, 1)):
                     continue  # a four-letter word may only have dropped a letter
                 dist = _osa_distance(word, c, edits)
                 if dist <= edits:
@@ -360,16 +380,26 @@ def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"  # babies -> baby
     if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]  # sleeping -> sleep
+        word = _undo_suffix(word[:-3])  # sleeping -> sleep, caring -> care
     elif len(word) > 5 and word.endswith("ed"):
-        word = word[:-2]  # fermented -> ferment
+        word = _undo_suffix(word[:-2])  # fermented -> ferment
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]  # probiotics -> probiotic
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]  # running -> run
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]  # cause, causes, caused -> caus
     return word
+
+
+def _undo_suffix(stem: str) -> str:
+    """What is left of a word after -ing or -ed, made to meet the word's plain form."""
+    if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]  # running -> run
+    if len(stem) == 3 and stem[0] not in VOWELS and stem[1] in VOWELS and stem[2] not in VOWELS:
+        return stem + "e"  # waking -> wake, caring -> care
+    return stem
+
+
+VOWELS = frozenset("aeiou")
 
 
 def _deletions(word: str, depth: int) -> set[str]:

@@ -1,0 +1,180 @@
+"""Setting up reminders by buttons, by typing, in one line; bad input changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import Library
+from tests.harness import USER_ID, Harness
+from tests.test_reminder_times import at
+
+NOW = at("Europe/London", "2026-11-24T09:00")
+
+
+@pytest.fixture
+def clock(bot: Harness) -> Harness:
+    bot.app.bot_data.clock = lambda: NOW
+    return bot
+
+
+def data_of(reply, label: str) -> str:  # type: ignore[no-untyped-def]
+    for row in reply.buttons:
+        for button in row:
+            if button["text"] == label:
+                return button["callback_data"]
+    raise AssertionError(f"no button {label!r} in {reply.button_labels}")
+
+
+def schedule(bot: Harness) -> list[tuple[object, ...]]:
+    return bot.rows("SELECT s.kind, s.local_minute, s.days, c.timezone FROM schedules s "
+                    "JOIN chats c ON c.id = s.chat_id")
+
+
+async def test_buttons_all_the_way(clock: Harness) -> None:
+    bot = clock
+    ask_time = Harness.only_reply(await bot.send("/remind"))
+    assert "What time" in ask_time.plain
+    ask_zone = Harness.only_reply(await bot.press(data_of(ask_time, "08:00")))
+    assert "Which time zone" in ask_zone.plain and "🇬🇧 UK" in ask_zone.button_labels
+    ask_days = Harness.only_reply(await bot.press(data_of(ask_zone, "🇬🇧 UK")))
+    assert ask_days.button_labels == ["Every day", "Weekdays", "Weekends", "Choose days…"]
+    done = Harness.only_reply(await bot.press(data_of(ask_days, "Weekdays")))
+    assert "on weekdays at 08:00 (Europe/London)" in done.plain
+    assert "Wed 25 Nov, 08:00" in done.plain  # today's 08:00 has passed
+    assert schedule(bot) == [("card", 480, 31, "Europe/London")]
+
+
+async def test_typed_time_zone_and_chosen_days(clock: Harness) -> None:
+    bot = clock
+    await bot.send("/remind")
+    ask_zone = Harness.only_reply(await bot.send("7.30pm"))
+    assert "19:30" in ask_zone.plain
+    ask_days = Harness.only_reply(await bot.send("sydney"))
+    picker = Harness.only_reply(await bot.press(data_of(ask_days, "Choose days…")))
+    picker = Harness.only_reply(await bot.press(data_of(picker, "Mon")))
+    picker = Harness.only_reply(await bot.press(data_of(picker, "Wed")))
+    assert "✅ Mon" in picker.button_labels and "Mon, Wed" in picker.plain
+    done = Harness.only_reply(await bot.press(data_of(picker, "✅ Done")))
+    assert "on Mon, Wed at 19:30 (Australia/Sydney)" in done.plain
+    assert schedule(bot) == [("card", 19 * 60 + 30, 0b101, "Australia/Sydney")]
+
+
+@pytest.mark.parametrize(("line", "minute", "zone"), [
+    ("08:00 Europe/London", 480, "Europe/London"),
+    ("8am UTC+10", 480, "UTC+10:00"),
+    ("19:30 new york", 1170, "America/New_York"),
+    ("6.45pm nz", 1125, "Pacific/Auckland"),
+])
+async def test_one_line_form(clock: Harness, line: str, minute: int, zone: str) -> None:
+    reply = Harness.only_reply(await clock.send(f"/remind {line}"))
+    assert "All set" in reply.plain
+    assert schedule(clock) == [("card", minute, 127, zone)]
+
+
+async def test_card_button_leads_to_reminders(clock: Harness, library: Library) -> None:
+    card = library.reading_order()[0]
+    shown = Harness.only_reply(await clock.send(f"/card {card.id}"))
+    reply = Harness.only_reply(await clock.press(data_of(shown, "⏰ Daily reminders")))
+    assert "What time" in reply.plain
+
+
+@pytest.mark.parametrize("typed", ["25:00", "8:75", "tomorrow", "13pm", "-1"])
+async def test_a_bad_time_says_what_is_accepted(clock: Harness, typed: str) -> None:
+    await clock.send("/remind 07:00 London")
+    before = clock.snapshot()
+    await clock.send("/remind")
+    reply = Harness.only_reply(await clock.send(typed))
+    assert "isn't a time I can read" in reply.plain and "7.30pm" in reply.plain
+    assert "nothing has changed" in reply.plain
+    assert clock.snapshot() == before
+
+
+@pytest.mark.parametrize("line", ["25:00 London", "8:75 UTC", "tomorrow London",
+                                  "08:00 Mars/Olympus", "08:00 UTC+99"])
+async def test_a_bad_one_line_form_changes_nothing(clock: Harness, line: str) -> None:
+    await clock.send("/remind 07:00 London")
+    before = clock.snapshot()
+    reply = Harness.only_reply(await clock.send(f"/remind {line}"))
+    assert "nothing has changed" in reply.plain
+    assert clock.snapshot() == before
+
+
+async def test_an_unknown_zone_is_refused(clock: Harness) -> None:
+    await clock.send("/remind")
+    await clock.send("8")
+    before = clock.snapshot()
+    reply = Harness.only_reply(await clock.send("Atlantis"))
+    assert "don't know the time zone “Atlantis”" in reply.plain
+    assert clock.snapshot() == before
+
+
+@pytest.mark.parametrize("arg", ["-1", "99999", "0", "soon", "3.5"])
+async def test_bad_pause_lengths(clock: Harness, arg: str) -> None:
+    await clock.send("/remind 07:00 London")
+    before = clock.snapshot()
+    reply = Harness.only_reply(await clock.send(f"/pause {arg}"))
+    assert "can't pause" in reply.plain and "1 to 365" in reply.plain
+    assert clock.snapshot() == before
+
+
+async def test_a_button_from_an_old_settings_message_changes_nothing(clock: Harness) -> None:
+    bot = clock
+    old = Harness.only_reply(await bot.send("/remind"))
+    await bot.send("/remind 07:00 London")  # a newer set-up finished meanwhile
+    before = bot.snapshot()
+    reply = Harness.only_reply(await bot.press(data_of(old, "08:00")))
+    assert "older settings message" in reply.plain
+    assert bot.snapshot() == before
+    forged = Harness.only_reply(await bot.press("rd:beef:0"))
+    assert "older settings message" in forged.plain
+    assert bot.snapshot() == before
+
+
+async def test_pause_resume_stop_and_start_again(clock: Harness) -> None:
+    bot = clock
+    await bot.send("/remind 08:00 London")
+    paused = Harness.only_reply(await bot.send("/pause 3"))
+    assert "until Fri 27 Nov, 09:00" in paused.plain
+    due = bot.rows("SELECT next_due FROM schedules")[0][0]
+    assert due * 60 >= NOW + 3 * 86400
+    resumed = Harness.only_reply(await bot.send("/resume"))
+    assert "Wed 25 Nov, 08:00" in resumed.plain
+    await bot.app.bot_data.db.execute(
+        "INSERT INTO outbox (chat_id, kind, dedupe_key, payload, not_before, created) "
+        "VALUES (?, 'card', 'k', 'x', 0, 0)", (USER_ID,))
+    stopped = Harness.only_reply(await bot.send("STOP"))
+    assert "/start" in stopped.plain
+    assert bot.rows("SELECT status FROM chats") == [("stopped",)]
+    assert bot.rows("SELECT next_due FROM schedules") == [(None,)]
+    assert bot.rows("SELECT status FROM outbox") == [("cancelled",)]
+    calls = await bot.send("/start")
+    texts = [c.plain for c in Harness.replies(calls)]
+    assert "reminders are on again" in texts[0] and texts[1].startswith("Hi Sam")
+    assert bot.rows("SELECT status FROM chats") == [("active",)]
+
+
+async def test_only_group_admins_change_group_reminders(clock: Harness) -> None:
+    bot = clock
+    group = -100555
+    bot.api.administrators[group] = {42}
+    refused = Harness.only_reply(await bot.send("/remind 08:00 London", chat_id=group,
+                                                chat_type="supergroup", user_id=77))
+    assert "Only this group's admins" in refused.plain
+    assert bot.rows("SELECT COUNT(*) FROM schedules") == [(0,)]
+    ok = Harness.only_reply(await bot.send("/remind 08:00 London", chat_id=group,
+                                           chat_type="supergroup", user_id=42))
+    assert "All set" in ok.plain
+    assert bot.rows("SELECT chat_id FROM schedules") == [(group,)]
+    refused = Harness.only_reply(await bot.send("/stop", chat_id=group, chat_type="supergroup",
+                                                user_id=77))
+    assert "Only this group's admins" in refused.plain
+
+
+async def test_reminders_overview_lists_everything(clock: Harness) -> None:
+    bot = clock
+    empty = Harness.only_reply(await bot.send("/reminders"))
+    assert "don't have any reminders" in empty.plain
+    await bot.send("/remind 08:00 London")
+    overview = Harness.only_reply(await bot.send("/reminders"))
+    assert "every day at 08:00" in overview.plain and "Europe/London" in overview.plain
+    assert "⏸ Pause 3 days" in overview.button_labels and "🛑 Stop all" in overview.button_labels

@@ -16,6 +16,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     Defaults,
     MessageHandler,
     filters,
@@ -26,8 +27,19 @@ from bot import deliveries, scheduling
 from bot.config import Settings
 from bot.content import Library
 from bot.context import BotData, Context
-from bot.handlers import buttons, errors, fallback, habits, info, library, reminders, text
+from bot.handlers import (
+    buttons,
+    errors,
+    fallback,
+    habits,
+    info,
+    library,
+    questions,
+    reminders,
+    text,
+)
 from bot.render import Renderer
+from bot.search import CardIndex
 from bot.sender import Limits, Sender
 from bot.store import chats, open_database
 
@@ -72,6 +84,7 @@ def build_application(
     data.settings = settings
     data.library = content
     data.renderer = Renderer(settings.content_dir / "templates", content)
+    data.index = CardIndex.build(content)
     data.clock = clock
     data.background = background
     data.limits = limits
@@ -102,6 +115,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback))
     app.add_handler(CallbackQueryHandler(buttons.button))
+    app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text.on_text))

@@ -99,6 +99,7 @@ class Library:
     zone_buttons: tuple[tuple[str, str], ...] = ()  # (label, IANA name)
     zone_aliases: Mapping[str, str] = field(default_factory=dict)
     habits: tuple[Habit, ...] = ()
+    safety: Any = None  # bot.safety.SafetyRules (typed loosely: safety imports this module)
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -115,6 +116,20 @@ class Library:
     def reading_order(self) -> list[Card]:
         """All cards, topic by topic in menu order: the order 'Next card' walks."""
         return list(self._order)
+
+    def order_within(self, topics: frozenset[str] | None
+                     ) -> tuple[tuple[Card, ...], Mapping[str, int]]:
+        """Reading order limited to some topics (all when None), with each card's position."""
+        cache: dict[frozenset[str] | None, tuple[tuple[Card, ...], dict[str, int]]] = \
+            self._orders
+        if topics not in cache:
+            order = tuple(c for c in self._order if topics is None or c.topic in topics)
+            cache[topics] = (order, {c.id: i for i, c in enumerate(order)})
+        return cache[topics]
+
+    @functools.cached_property
+    def _orders(self) -> dict[frozenset[str] | None, tuple[tuple[Card, ...], dict[str, int]]]:
+        return {}
 
     def label(self, key: str) -> str:
         return self.labels[key]
@@ -133,6 +148,13 @@ def load_library(root: Path) -> Library:
     labels, commands = _load_labels(root, problems)
     zone_buttons, zone_aliases = _load_zones(root, problems)
     habits = _load_habits(root, problems)
+    from bot.safety import load_safety_rules
+
+    safety = load_safety_rules(root / "safety.yaml", problems)
+    for rule in safety.rules:
+        if not (root / "templates" / f"urgent_{rule.guidance}.html.j2").is_file():
+            problems.append(Problem("safety.yaml", rule.id,
+                                    f"no template urgent_{rule.guidance}.html.j2"))
     if problems:
         raise ContentError(problems)
     return Library(
@@ -145,6 +167,7 @@ def load_library(root: Path) -> Library:
         zone_buttons=zone_buttons,
         zone_aliases=MappingProxyType(zone_aliases),
         habits=habits,
+        safety=safety,
     )
 
 

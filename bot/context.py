@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.content import Library
     from bot.render import Renderer
+    from bot.search import CardIndex
     from bot.sender import Limits, Sender
     from bot.store import Database
 
@@ -23,6 +24,7 @@ class BotData:
     db: Database
     library: Library
     renderer: Renderer
+    index: CardIndex
     sender: Sender
     limits: Limits
 

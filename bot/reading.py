@@ -13,19 +13,24 @@ def next_card(library: Library, last_read: Mapping[str, int], *, after: str | No
               topics: Collection[str] | None = None) -> Card | None:
     """The card to show after `after` (a card id), never `after` itself when another exists.
 
-    Unread cards come first: the rest of the current topic, then the library in menu order.
-    When everything has been read, the least recently read card comes round again.
+    Unread cards come first: the rest of the current topic, then the library in menu order,
+    wrapping round. When everything has been read, the least recently read comes round again.
+    The minute tick calls this for every due chat, so it walks a cached tuple, no copies.
     """
-    order = [c for c in library.reading_order() if not topics or c.topic in topics]
-    if not order:
+    order, position = library.order_within(frozenset(topics) if topics else None)
+    count = len(order)
+    if count == 0:
         return None
-    current = library.cards.get(after) if after else None
-    if current is not None and current in order:
-        # Start just after the current card so the walk continues through its topic.
-        start = order.index(current) + 1
-        order = order[start:] + order[:start]
-    candidates = [c for c in order if c.id != after] or order
-    unread = [c for c in candidates if c.id not in last_read]
-    if unread:
-        return unread[0]
-    return min(candidates, key=lambda c: last_read.get(c.id, 0))
+    start = position[after] + 1 if after in position else 0  # type: ignore[operator]
+    oldest: Card | None = None
+    oldest_time = 0
+    for step in range(count):
+        card = order[(start + step) % count]
+        if card.id == after:
+            continue
+        when = last_read.get(card.id)
+        if when is None:
+            return card
+        if oldest is None or when < oldest_time:
+            oldest, oldest_time = card, when
+    return oldest or order[0]

@@ -135,8 +135,11 @@ def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
 
 
 def reminder_card(renderer: Renderer, card: Card) -> Outgoing:
-    label = renderer.library.label
-    rows = [[Button(label("next_card"), data=callbacks.make("next", card.id))],
-            [settings_button(renderer)]]
-    return renderer.message("reminder_card", keyboard(rows),
-                            card_html=Markup(renderer.card_html(card)))
+    def build() -> Outgoing:
+        label = renderer.library.label
+        rows = [[Button(label("next_card"), data=callbacks.make("next", card.id))],
+                [settings_button(renderer)]]
+        return renderer.message("reminder_card", keyboard(rows),
+                                card_html=Markup(renderer.card_html(card)))
+
+    return renderer.cached(f"reminder:{card.id}", build)

@@ -1,35 +1,41 @@
 """Find the cards that answer a free-text message.
 
-Pure and synchronous: `CardIndex.build(library)` once when the library is loaded, then
-`index.search(text)` per message. No Telegram here.
+Pure and synchronous: `CardIndex.build(library)` once when the library is loaded (it is
+immutable), then `index.search(text)` per message. No Telegram here.
 
-How a card is scored, in order:
+How a message is scored, step by step:
 
-1. Words. The message goes through `safety.normalise` (lower case, accents and apostrophes
-   dropped, punctuation as spaces) and is cut to its first MAX_WORDS words, so a pasted essay
-   costs no more than a paragraph.
-2. Typos. A word the library has never seen is corrected to the nearest word it has, if one is
-   close enough for the word's length (see `_allowed_edits`): four-letter words only by a
-   dropped letter ("fibr"), five to seven letters by one edit ("eczma"), longer words by two
-   ("probiotcs"); a word of five or more letters may also be the start of a longer one
-   ("probio"). Corrected words count for less (CORRECTED_WEIGHT).
-3. Everyday words. content/synonyms.yaml folds each variant onto its canonical word, phrases
-   first ("can't sleep" -> insomnia, "tummy" -> gut, "kimchee" -> kimchi). The same folding is
-   applied to the cards, so both sides meet in one vocabulary.
-4. Stop-words (STOP_WORDS below) are dropped, and what is left is reduced to a light stem
-   ("probiotics" -> probiotic, "sleeping" -> sleep, "moisturizer" -> moisturiser).
-5. Score. BM25F over a card's fields: title and keywords weigh FIELD_WEIGHTS times a body
-   mention, the topic's title a little, the body is length-normalised. Each term's
-   contribution to each card is computed at build time, so a search is a few dict lookups.
-6. Honesty. A card is only a hit if the message meets its title or keywords, or at least two
-   different words of its body; and it must reach MIN_SCORE and RELATIVE_CUTOFF of the best
-   hit. A message with nothing meaningful in common with the library gets [].
+1. Words. `safety.normalise` (lower case, accents and apostrophes dropped, punctuation as
+   spaces); only the first MAX_CHARS characters and MAX_WORDS words are read, so a pasted
+   essay costs no more than a paragraph.
+2. Typos. A word the library has never seen is corrected to the nearest subject word (from a
+   card title, keyword, topic or synonyms.yaml), if one is close enough for the word's length
+   (`_allowed_edits`): four letters only by a dropped letter ("fibr"), five to seven letters by
+   one slip ("eczma"), longer words by two ("probiotcs"); the first letter must match; a word
+   of five or more letters may also be the start of a longer one ("probio"). A corrected word
+   counts for less (CORRECTED_WEIGHT). There is no English dictionary here, so a real word the
+   library lacks can be "corrected" ("table" -> "tablet"); the honesty rules below limit the harm.
+3. Everyday words. content/synonyms.yaml folds each variant onto its canonical word, longest
+   phrase first ("can't sleep" -> insomnia, "tummy" -> gut, "kimchee" -> kimchi). The cards go
+   through the same folding, so both sides meet in one vocabulary.
+4. Stop-words (STOP_WORDS) are dropped; the rest is reduced to a light stem (`_stem`:
+   "probiotics" -> probiotic, "sleeping" -> sleep, "moisturizer" -> moisturiser).
+5. Score: BM25F. A term's weight in a card adds its title and keyword presence (FIELD_WEIGHTS,
+   3 each), its topic's title and blurb (1) and its body mentions (0.5 each, length-normalised),
+   saturates that with K1 and multiplies by the term's rarity across cards (idf). A word in the
+   name of the card's topic adds TOPIC_NAME_WEIGHT times its rarity across topic names, so
+   "tummy" (-> gut, in nearly every card) still points to "Gut and skin connection". All of
+   this is worked out at build time; a search is a few dict lookups per word.
+6. Honesty. The message must be about the library: at least MIN_SUBJECT_WORDS subject words,
+   or subject words making up MIN_SUBJECT_SHARE of its words ("who won the match last night"
+   is not about sleep). A card must meet the message in its title or keywords, or in two
+   different words of its body, reach MIN_SCORE, and reach RELATIVE_CUTOFF of the best hit.
+   Otherwise: [].
 """
 
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -41,6 +47,7 @@ MAX_CHARS = 3000  # of a message, read at all (about 500 words; a phone screen i
 MAX_WORDS = 200  # words of a message considered
 MAX_TERMS = 48  # distinct search terms scored
 MAX_CORRECTIONS = 24  # unknown words we try to spell-correct per message
+MAX_WORD = 24  # longer "words" are not mistyped words (keeps correction cheap)
 
 # BM25F. Title and keywords are what a card is about; the body also mentions things in passing.
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "topic": 1.0, "body": 0.5}
@@ -57,15 +64,14 @@ MIN_SUBJECT_WORDS = 2
 MIN_SUBJECT_SHARE = 1 / 3
 RELATIVE_CUTOFF = 0.3  # drop hits scoring under this share of the best one
 
-# Words that carry no subject in a question about eczema. English function words, chat
-# filler and the frame of a question ("is X good", "does X help", "does X make it worse",
-# "I read that X"), in
-# their normalised form (apostrophes dropped: "don't" -> "dont"), plus "live" (mostly "to
-# live"; "live cultures" keeps its noun) and "eczema"
-# itself: every card is about it, so it cannot tell cards apart (its misspellings and
-# "atopic dermatitis" fold onto it through synonyms.yaml first). These are properties of the
-# language and of the whole library, not of any one card, so they live here; subject words
-# and their everyday variants live in content/ (card keywords, synonyms.yaml).
+# Words that carry no subject in a question about eczema, in their normalised form
+# (apostrophes dropped: "don't" -> "dont"): English function words, chat filler, the frame of a
+# question ("is X good", "does X help", "does X make it worse", "I read that X"), "live"
+# (mostly "to live"; "live cultures" keeps its noun), and "eczema" itself: every card is about
+# it, so it cannot tell cards apart (its misspellings and "atopic dermatitis" fold onto it
+# through synonyms.yaml first). They are properties of English and of the whole library, not
+# of any card, so they live here; subject words and their everyday variants live in content/
+# (card keywords, synonyms.yaml), where editors can add them without touching code.
 STOP_WORDS = frozenset("""
     a about above after again against all also am an and any anyone anything are as at
     be because been before being below between both but by
@@ -90,7 +96,7 @@ STOP_WORDS = frozenset("""
     need needs needed mean means meant meaning live lives lived living
     read heard hear saw seen said told
     eczema
-""".split())
+""".split())  # noqa: SIM905 (a word list reads best as words)
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ class Hit:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Posting:
     score: float  # this term's BM25F contribution to the card
     strong: bool  # found in the title or keywords
@@ -213,9 +219,9 @@ class CardIndex:
         subject.update(STOP_WORDS)
         for w in subject:
             vocab.setdefault(w, 0)
-        words = {w for w in subject if w.isalpha()}
+        targets = {w for w in subject if w.isalpha()}
         deletes: dict[str, set[str]] = {}
-        for w in words:
+        for w in targets:
             if len(w) >= 5:
                 for d in _deletions(w, 2 if len(w) >= 8 else 1):
                     deletes.setdefault(d, set()).add(w)
@@ -226,7 +232,7 @@ class CardIndex:
             longest_phrase=longest,
             known=frozenset(vocab),
             deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
-            sorted_words=tuple(sorted(words)),
+            sorted_words=tuple(sorted(targets)),
             word_df=vocab,
         )
 
@@ -236,7 +242,7 @@ class CardIndex:
         """The cards that best answer `text`, best first; [] when nothing fits honestly."""
         if limit <= 0 or not text:
             return []
-        query, words = self.terms(text)
+        query, words = self._query(text)
         on_topic = sum(1 for t in query if t in self._subject)
         if on_topic < MIN_SUBJECT_WORDS and on_topic < words * MIN_SUBJECT_SHARE:
             return []  # one subject word lost in a message about something else
@@ -258,7 +264,7 @@ class CardIndex:
         floor = eligible[0][0] * RELATIVE_CUTOFF
         return [Hit(self._cards[i], round(s, 4)) for s, i in eligible[:limit] if s >= floor]
 
-    def terms(self, text: str) -> tuple[dict[str, float], int]:
+    def _query(self, text: str) -> tuple[dict[str, float], int]:
         """The message as index terms, each with its weight (1.0, less for a corrected typo),
         and how many distinct words it has that are not stop-words (known to the library or
         not): the measure of how much of the message the terms account for."""
@@ -272,7 +278,8 @@ class CardIndex:
                 corrected.append((w, 1.0))
                 continue
             if w not in fixes:
-                fix = self._correct(w) if len(fixes) < MAX_CORRECTIONS else None
+                fix = (self._correct(w)
+                       if len(fixes) < MAX_CORRECTIONS and len(w) <= MAX_WORD else None)
                 fixes[w] = fix if fix is not None else (w, 0.0)
             corrected.append(fixes[w])
         result: dict[str, float] = {}

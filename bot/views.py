@@ -47,3 +47,8 @@ def card_view(renderer: Renderer, card: Card) -> Outgoing:
 def example_card(renderer: Renderer) -> str:
     order = renderer.library.reading_order()
     return order[0].id if order else "fibre"
+
+
+def shared_card(renderer: Renderer, card: Card) -> Outgoing:
+    """A card shared into another chat by inline mode: it links back to the bot."""
+    return renderer.finish(renderer.card_html(card))

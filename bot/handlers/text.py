@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import views
 from bot.context import Context
-from bot.handlers import reminders
-from bot.replies import reply
+from bot.handlers import questions, reminders
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 
 
 async def on_text(update: Update, context: Context) -> None:
-    """Route a text message that is not a command."""
-    message = update.effective_message
-    text = (message.text or "").strip() if message else ""
-    if text.lower().strip(" .!") in STOP_WORDS:
+    """Route a text message that is not a command. In groups only text addressed to the bot
+    (a mention, or a reply to the bot) is read at all."""
+    text = questions.addressed_text(update, context)
+    if text is None:
+        return
+    # Urgent guidance comes before anything else, a half-finished set-up included.
+    urgent = questions.urgent_guidance(context.bot_data.renderer, text)
+    if urgent is not None:
+        await questions.reply(update, context, urgent)
+        return
+    if text.strip().lower().strip(" .!") in STOP_WORDS:
         await reminders.stop(update, context)
         return
     if await reminders.typed_answer(update, context):
         return
-    await reply(update, context, views.topic_menu(context.bot_data.renderer, "not_understood"))
+    await questions.on_question(update, context, text)

@@ -1,0 +1,133 @@
+"""A question in a person's own words: urgent-care guidance first when it is needed, then cards."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ChatType, MessageEntityType, ParseMode
+
+from bot import callbacks, views
+from bot.context import Context
+from bot.render import Button, Outgoing, Renderer, keyboard
+from bot.replies import reply
+from bot.safety import normalise
+from bot.search import Hit
+
+EXCERPT_CHARS = 320
+INLINE_RESULTS = 10
+
+
+def urgent_guidance(renderer: Renderer, text: str) -> Outgoing | None:
+    """The urgent-care message for the most urgent rule this text triggers, if any."""
+    rules = renderer.library.safety.match(text) if renderer.library.safety else []
+    if not rules:
+        return None
+    return renderer.message(f"urgent_{rules[0].guidance}")
+
+
+def answer(renderer: Renderer, hits: list[Hit]) -> Outgoing:
+    """The best card's opening with a button to read it all, and up to two more as buttons."""
+    label = renderer.library.label
+    if not hits:
+        return views.topic_menu(renderer, "no_answer")
+    best, others = hits[0].card, [h.card for h in hits[1:3]]
+    rows = [[Button(label("open_card"), data=callbacks.make("card", best.id))]]
+    rows += [[Button(c.title, data=callbacks.make("card", c.id))] for c in others]
+    rows.append([Button(label("topics"), data=callbacks.make("menu"))])
+    return renderer.message("answer", keyboard(rows), card=best, excerpt=excerpt(best.body),
+                            more=[c.title for c in others])
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """The card's first lines as plain text: whole lines, or whole sentences of a long one."""
+    plain = re.sub(r"\*\*|(?<!\w)_|_(?!\w)", "", body)
+    plain = re.sub(r"^- ", "• ", plain, flags=re.M)
+    kept: list[str] = []
+    for line in plain.splitlines():
+        if sum(len(k) + 1 for k in kept) + len(line) > limit:
+            break
+        kept.append(line)
+    if kept:
+        return "\n".join(kept).strip()
+    sentences = re.split(r"(?<=[.?!])\s+", plain)
+    text = ""
+    for sentence in sentences:
+        if len(text) + len(sentence) > limit:
+            break
+        text = f"{text} {sentence}".strip()
+    return text or plain[: limit - 1].rstrip() + "…"
+
+
+SMALL_TALK = {
+    "greeting": re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo|howdy)\b"),
+    "thanks": re.compile(r"^(thanks|thank you|thx|ty|cheers|ta)\b"),
+}
+
+
+def small_talk(renderer: Renderer, text: str) -> Outgoing | None:
+    """A bare hello or thank-you gets a warm word, not a search."""
+    words = normalise(text).strip()
+    if len(words.split()) > 4:
+        return None  # "hi, is kefir good for kids?" is a question
+    for kind, pattern in SMALL_TALK.items():
+        if pattern.match(words):
+            return views.topic_menu(renderer, f"small_talk_{kind}") if kind == "greeting" \
+                else renderer.message(f"small_talk_{kind}")
+    return None
+
+
+async def on_question(update: Update, context: Context, text: str) -> None:
+    """Answer free text: safety first, then the card library, honestly."""
+    data = context.bot_data
+    urgent = urgent_guidance(data.renderer, text)
+    if urgent is not None:
+        await reply(update, context, urgent)
+        return
+    friendly = small_talk(data.renderer, text)
+    if friendly is not None:
+        await reply(update, context, friendly)
+        return
+    await reply(update, context, answer(data.renderer, data.index.search(text)))
+
+
+def addressed_text(update: Update, context: Context) -> str | None:
+    """The text meant for the bot: all of it in private, in groups only when mentioned or
+    replied to (then without the mention); None when the bot should stay quiet."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return None
+    if message.chat.type == ChatType.PRIVATE:
+        return message.text
+    username = (context.bot.username or "").lower()
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and \
+            replied.from_user.id == context.bot.id:
+        return message.text
+    for entity, value in message.parse_entities([MessageEntityType.MENTION]).items():
+        if value.lower() == f"@{username}":
+            return (message.text[: entity.offset] + message.text[entity.offset + entity.length:])
+    return None
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """@bot fibre in any chat: matching cards to share, each with the disclaimer."""
+    query = update.inline_query
+    if query is None:
+        return
+    data = context.bot_data
+    text = query.query.strip()
+    if text:
+        cards = [h.card for h in data.index.search(text, limit=INLINE_RESULTS)]
+    else:
+        cards = data.library.reading_order()[:INLINE_RESULTS]
+    results = []
+    for card in cards:
+        shared = views.shared_card(data.renderer, card)
+        results.append(InlineQueryResultArticle(
+            id=card.id, title=card.title, description=excerpt(card.body, 90),
+            input_message_content=InputTextMessageContent(shared.text,
+                                                          parse_mode=ParseMode.HTML),
+            reply_markup=shared.reply_markup(),
+        ))
+    await query.answer(results, cache_time=60, is_personal=False)

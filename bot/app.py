@@ -42,6 +42,7 @@ from bot.render import Renderer
 from bot.search import CardIndex
 from bot.sender import Limits, Sender
 from bot.store import chats, open_database
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], float] = time.time,
     background: bool = True,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot as one object.
 
@@ -79,6 +80,10 @@ def build_application(
         builder = builder.base_file_url(settings.base_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # Long polling holds its one connection open; sends share a pool of their own.
+        builder = builder.request(AiohttpRequest(connections=64)).get_updates_request(
+            AiohttpRequest(connections=1))
     app = builder.build()
     data: BotData = app.bot_data
     data.settings = settings
@@ -87,7 +92,7 @@ def build_application(
     data.index = CardIndex.build(content)
     data.clock = clock
     data.background = background
-    data.limits = limits
+    data.limits = limits or Limits(overall_per_second=settings.send_rate)
     register(app)
     return app
 

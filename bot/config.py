@@ -33,6 +33,7 @@ class Settings:
     database: Path
     admin_ids: frozenset[int]
     content_dir: Path
+    send_rate: int = 30  # messages per second overall; Telegram allows more for paid broadcasts
 
     @property
     def offline(self) -> bool:
@@ -55,6 +56,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = Fal
         database=_database(env.get("BOT_DATABASE", "").strip() or default_db),
         admin_ids=_admin_ids(env.get("BOT_ADMIN_IDS", "")),
         content_dir=_content_dir(env.get("BOT_CONTENT_DIR", "").strip()),
+        send_rate=_send_rate(env.get("BOT_SEND_RATE", "").strip()),
     )
 
 
@@ -100,6 +102,15 @@ def _admin_ids(raw: str) -> frozenset[int]:
             )
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _send_rate(raw: str) -> int:
+    if not raw:
+        return 30
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise ConfigError("BOT_SEND_RATE", f"{raw!r} is not a whole number of messages per "
+                                           "second from 1 to 1000")
+    return int(raw)
 
 
 def _content_dir(raw: str) -> Path:

@@ -44,6 +44,8 @@ def test_every_setting_is_read() -> None:
     ("BOT_ADMIN_IDS", "12,abc"),
     ("BOT_ADMIN_IDS", "-5"),
     ("BOT_DATABASE", "."),
+    ("BOT_SEND_RATE", "0"),
+    ("BOT_SEND_RATE", "fast"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     env = {"TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot", variable: value}

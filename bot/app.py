@@ -23,7 +23,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import deliveries, scheduling
+from bot import campaigns, deliveries, outbox, scheduling
 from bot.config import Settings
 from bot.content import Library
 from bot.context import BotData, Context
@@ -34,10 +34,12 @@ from bot.handlers import (
     habits,
     info,
     library,
+    moderators,
     questions,
     reminders,
     text,
 )
+from bot.outbox import Entry
 from bot.render import Renderer
 from bot.search import CardIndex
 from bot.sender import Limits, Sender
@@ -116,6 +118,14 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "habits": habits.habits_command,
         "progress": habits.progress,
         "summary": habits.summary_command,
+        # Moderators' commands answer everyone else as unknown commands do.
+        "broadcast": moderators.broadcast,
+        "push": moderators.push,
+        "campaigns": moderators.campaign_list,
+        "reload": moderators.reload,
+        "mod": moderators.mod,
+        "audit": moderators.audit,
+        "cancel": moderators.cancel_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback))
@@ -124,6 +134,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text.on_text))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, text.on_photo))
     # Stickers, photos, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL,
@@ -139,10 +150,18 @@ async def group_migrated(update: Update, context: Context) -> None:
 
 
 async def minute_tick(context: Context) -> None:
-    """Once a minute: due subscriptions become outbox rows; the sender is woken."""
+    """Once a minute: due subscriptions and scheduled campaigns become outbox rows, finished
+    campaigns are reported to their moderator, and the sender is woken."""
     data = context.bot_data
-    result = await scheduling.enqueue_due(data.db, data.library, data.now())
-    if result.enqueued:
+    now = data.now()
+    result = await scheduling.enqueue_due(data.db, data.library, now)
+    started = await campaigns.start_due(data.db, now)
+    for campaign_id, recipients in started:
+        log.info("scheduled campaign %s started: %d recipients", campaign_id, recipients)
+    finished = await campaigns.finish_done(data.db, now)
+    await outbox.enqueue(data.db, [Entry(c.report_chat, "report", f"report:{c.id}", str(c.id))
+                                   for c in finished], now)
+    if result.enqueued or started or finished:
         data.sender.wake()
     if result.skipped_late:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,

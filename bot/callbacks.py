@@ -21,6 +21,7 @@ KINDS: dict[str, bool] = {
     "focus": True,    # focus:<nonce>:<topics mask | done>
     "hab": True,      # hab:<nonce>:<habits mask | done>
     "ci": True,       # ci:<yyyymmdd>:<habit index>:<y|n>   a check-in answer
+    "bc": True,       # bc:<campaign id>:<step>   moderators only
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

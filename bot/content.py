@@ -151,6 +151,7 @@ def load_library(root: Path) -> Library:
     from bot.safety import load_safety_rules
 
     safety = load_safety_rules(root / "safety.yaml", problems)
+    _check_templates(root / "templates", problems)
     for rule in safety.rules:
         if not (root / "templates" / f"urgent_{rule.guidance}.html.j2").is_file():
             problems.append(Problem("safety.yaml", rule.id,
@@ -430,6 +431,23 @@ def _load_habits(root: Path, problems: list[Problem]) -> tuple[Habit, ...]:
         habits.append(Habit(hid, _text(entry, "label", f"habits.yaml ({hid})", problems),
                             _text(entry, "question", f"habits.yaml ({hid})", problems)))
     return tuple(habits)
+
+
+def _check_templates(folder: Path, problems: list[Problem]) -> None:
+    """Every message template compiles, and the ones the bot cannot do without exist."""
+    import jinja2
+
+    from bot.templates import environment
+
+    env = environment(folder)
+    for path in sorted(folder.glob("*.j2")):
+        try:
+            env.get_template(path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(f"templates/{path.name}", f"line {exc.lineno}", exc.message))
+    for required in ("disclaimer_short", "welcome", "card", "stale_button", "unknown_command"):
+        if not (folder / f"{required}.html.j2").is_file():
+            problems.append(Problem(f"templates/{required}.html.j2", "-", "file is missing"))
 
 
 def _one_line(exc: Exception) -> str:

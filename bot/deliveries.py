@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import habit_views, reminder_views, subscriptions
+from bot import campaign_views, campaigns, habit_views, reminder_views, subscriptions
 from bot.context import BotData
 from bot.handlers.habits import progress_rows
 from bot.outbox import Row
@@ -14,26 +14,61 @@ from bot.store import checkins
 
 async def render_row(data: BotData, row: Row) -> Outgoing | None:
     """None when there is nothing to send any more (card removed, habits switched off)."""
-    renderer = data.renderer
     if row.kind == "card":
         card = data.library.cards.get(row.payload)
-        return reminder_views.reminder_card(renderer, card) if card else None
+        return reminder_views.reminder_card(data.renderer, card) if card else None
     if row.kind in ("checkin", "summary"):
-        settings = await subscriptions.load(data.db, row.chat_id)
-        if settings is None or not settings.habits:
-            return None
-        day = date.fromisoformat(row.payload)
-        if row.kind == "checkin":
-            habits = [h for h in data.library.habits if h.id in settings.habits]
-            answered = await checkins.answers(data.db, row.chat_id, day)
-            return habit_views.checkin(renderer, day, habits,
-                                       {h: v for (h, d), v in answered.items()
-                                        if d == day.isoformat()})
-        rows = await progress_rows(data, row.chat_id, settings.habits, day)
-        first = day - timedelta(days=6)
-        read = await data.db.fetchone(
-            "SELECT COUNT(*) FROM card_views WHERE chat_id = ? AND last_read >= ?",
-            (row.chat_id, data.now() - 7 * 86_400))
-        return renderer.message("summary", rows=rows, first=f"{first:%a} {first.day}",
-                                last=f"{day:%a} {day.day}", cards_read=read[0] if read else 0)
+        return await _habits_message(data, row)
+    if row.kind == "broadcast":
+        return await _campaign_message(data, int(row.payload))
+    if row.kind == "report":
+        return await _campaign_report(data, int(row.payload))
     return None
+
+
+async def _habits_message(data: BotData, row: Row) -> Outgoing | None:
+    settings = await subscriptions.load(data.db, row.chat_id)
+    if settings is None or not settings.habits:
+        return None
+    day = date.fromisoformat(row.payload)
+    if row.kind == "checkin":
+        habits = [h for h in data.library.habits if h.id in settings.habits]
+        answered = await checkins.answers(data.db, row.chat_id, day)
+        return habit_views.checkin(data.renderer, day, habits,
+                                   {h: v for (h, d), v in answered.items()
+                                    if d == day.isoformat()})
+    rows = await progress_rows(data, row.chat_id, settings.habits, day)
+    first = day - timedelta(days=6)
+    read = await data.db.fetchone(
+        "SELECT COUNT(*) FROM card_views WHERE chat_id = ? AND last_read >= ?",
+        (row.chat_id, data.now() - 7 * 86_400))
+    return data.renderer.message("summary", rows=rows, first=f"{first:%a} {first.day}",
+                                 last=f"{day:%a} {day.day}", cards_read=read[0] if read else 0)
+
+
+async def _campaign_message(data: BotData, campaign_id: int) -> Outgoing | None:
+    """Every recipient gets the same message: build it once per campaign and renderer."""
+    key = f"campaign:{campaign_id}"
+    cached = data.renderer.cached_or_none(key)
+    if cached is not None:
+        return cached
+    campaign = await campaigns.get(data.db, campaign_id)
+    if campaign is None:
+        return None
+    try:
+        out = campaign_views.delivered(data.renderer, campaign)
+    except LookupError:
+        return None  # the pushed card was removed from the library meanwhile
+    return data.renderer.cached(key, lambda: out)
+
+
+async def _campaign_report(data: BotData, campaign_id: int) -> Outgoing | None:
+    campaign = await campaigns.get(data.db, campaign_id)
+    if campaign is None:
+        return None
+    renderer = data.renderer
+    return renderer.message(
+        "campaign_report", id=campaign.id, recipients=campaign.recipients,
+        what=campaign_views.summary_line(renderer, campaign),
+        audience=campaign_views.describe_audience(renderer, campaign.audience),
+        counts=await campaigns.progress(data.db, campaign.id))

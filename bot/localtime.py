@@ -158,3 +158,66 @@ def describe_days(days: int) -> str:
     if days == WEEKENDS:
         return "at weekends"
     return "on " + ", ".join(d for i, d in enumerate(DAY_NAMES) if days & (1 << i))
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def parse_when(text: str, zone_name: str, now: datetime) -> datetime | None:
+    """A moment typed by a person in their zone: '2026-12-01 18:00', 'tomorrow 9am',
+    'friday 18:30', '25 dec 9am', '18:30' (the next one). None if it cannot be read."""
+    words = text.strip().lower().replace(",", " ").split()
+    if not words:
+        return None
+    for split in (len(words) - 1, len(words) - 2):  # "18:30" or "7.30 pm" at the end
+        if split < 0:
+            continue
+        minute = parse_time(" ".join(words[split:]))
+        if minute is not None:
+            day_words = words[:split]
+            break
+    else:
+        return None
+    tz = zone(zone_name)
+    today = now.astimezone(tz).date()
+    day = _parse_day(day_words, today)
+    if day is None:
+        return None
+    moment = occurrence(tz, day, minute).astimezone(tz)
+    if not day_words and moment <= now:  # a bare time means the next one
+        moment = occurrence(tz, today + timedelta(days=1), minute).astimezone(tz)
+    return moment
+
+
+def _parse_day(words: list[str], today: date) -> date | None:
+    if not words or words == ["today"]:
+        return today
+    if words == ["tomorrow"]:
+        return today + timedelta(days=1)
+    if len(words) == 1:
+        for i, name in enumerate(DAY_NAMES):
+            if words[0].startswith(name.lower()):
+                ahead = (i - today.weekday()) % 7 or 7
+                return today + timedelta(days=ahead)
+        try:
+            return date.fromisoformat(words[0])
+        except ValueError:
+            return None
+    # "25 dec [2026]" or "dec 25 [2026]"
+    parts = list(words)
+    year = today.year
+    if len(parts) == 3 and parts[2].isdigit() and len(parts[2]) == 4:
+        year = int(parts.pop())
+    if len(parts) != 2:
+        return None
+    day_text, month_text = (parts if parts[0].isdigit() else parts[::-1])
+    month = next((i + 1 for i, m in enumerate(_MONTHS) if month_text.startswith(m)), None)
+    if month is None or not day_text.isdigit():
+        return None
+    try:
+        found = date(year, month, int(day_text))
+    except ValueError:
+        return None
+    if len(words) == 2 and found < today:  # "5 jan" in December means next January
+        found = date(year + 1, month, int(day_text))
+    return found

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import telegram_html
+from bot import telegram_html, templates
 from bot.content import Card, Library
 
 DISCLAIMER_TEMPLATE = "disclaimer_short"
@@ -38,6 +37,7 @@ class Outgoing:
 
     text: str
     buttons: Keyboard = ()
+    photo: str | None = None  # a Telegram file_id (or URL); then `text` is its caption
 
     def reply_markup(self) -> InlineKeyboardMarkup | None:
         if not self.buttons:
@@ -62,39 +62,32 @@ class Renderer:
 
     def __init__(self, templates_dir: Path, library: Library) -> None:
         self.library = library
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates_dir)),
-            autoescape=True,  # whatever a user typed arrives escaped
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self._env.filters["clip"] = _clip
+        self._env = templates.environment(templates_dir)
         self._env.globals["label"] = library.label
         self._card_cache: dict[str, str] = {}
         self._message_cache: dict[str, Outgoing] = {}
         self.disclaimer = self._env.get_template(f"{DISCLAIMER_TEMPLATE}.html.j2").render().strip()
 
-    def check_templates(self) -> list[str]:
-        """Names of templates that do not compile (run at start-up and on reload)."""
-        bad = []
-        for name in self._env.list_templates(extensions=["j2"]):
-            try:
-                self._env.get_template(name)
-            except jinja2.TemplateSyntaxError as exc:
-                bad.append(f"templates/{name}: line {exc.lineno}: {exc.message}")
-        return bad
+    def room_for(self, photo: bool = False) -> int:
+        """How many characters a body may have before the disclaimer would push it over."""
+        limit = telegram_html.MAX_CAPTION_LENGTH if photo else telegram_html.MAX_MESSAGE_LENGTH
+        return limit - telegram_html.visible_length(self.disclaimer) - 2
 
     def body(self, template: str, **context: Any) -> str:
         """A template's HTML without the disclaimer, for composing a larger message."""
         return self._env.get_template(f"{template}.html.j2").render(**context).strip()
 
-    def message(self, template: str, buttons: Keyboard = (), **context: Any) -> Outgoing:
-        return self.finish(self.body(template, **context), buttons)
+    def message(self, template: str, buttons: Keyboard = (), *, photo: str | None = None,
+                **context: Any) -> Outgoing:
+        return self.finish(self.body(template, **context), buttons, photo=photo)
 
     def finish(self, body_html: str, buttons: Keyboard = (), *,
-               limit: int = telegram_html.MAX_MESSAGE_LENGTH) -> Outgoing:
-        """Append the disclaimer and check the result against Telegram's rules."""
+               limit: int | None = None, photo: str | None = None) -> Outgoing:
+        """Append the disclaimer and check the result against Telegram's rules (a photo's
+        caption has a limit of its own)."""
+        if limit is None:
+            limit = (telegram_html.MAX_CAPTION_LENGTH if photo
+                     else telegram_html.MAX_MESSAGE_LENGTH)
         text = f"{body_html}\n\n{self.disclaimer}" if body_html else self.disclaimer
         problems = telegram_html.problems(text)
         if problems:
@@ -105,7 +98,7 @@ class Renderer:
             for b in row:
                 if b.data is not None and len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES:
                     raise RenderError(f"callback_data {b.data!r} is over 64 bytes")
-        return Outgoing(text=text, buttons=buttons)
+        return Outgoing(text=text, buttons=buttons, photo=photo)
 
     def cached(self, key: str, build: Callable[[], Outgoing]) -> Outgoing:
         """A message that depends only on the (immutable) library, built once.
@@ -118,6 +111,9 @@ class Renderer:
             out = self._message_cache[key] = build()
         return out
 
+    def cached_or_none(self, key: str) -> Outgoing | None:
+        return self._message_cache.get(key)
+
     def card_html(self, card: Card) -> str:
         """A card's own HTML (title, body, sources), cached: cards are immutable."""
         cached = self._card_cache.get(card.id)
@@ -127,8 +123,3 @@ class Renderer:
             self._card_cache[card.id] = cached
         return cached
 
-
-def _clip(value: Any, limit: int = 200) -> str:
-    """Shorten user-supplied text before it is escaped into a message."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

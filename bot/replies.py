@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.context import Context
@@ -19,7 +20,7 @@ async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool =
     if query is not None:
         await query.answer()
         message = query.message
-        if edit and message is not None and message.is_accessible:
+        if edit and message is not None and message.is_accessible and not out.photo:
             try:
                 await query.edit_message_text(out.text, reply_markup=out.reply_markup())
                 return
@@ -33,6 +34,15 @@ async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool =
         return
     incoming = update.effective_message
     thread = incoming.message_thread_id if incoming is not None and incoming.is_topic_message else None
-    await context.bot.send_message(
-        chat.id, out.text, reply_markup=out.reply_markup(), message_thread_id=thread
-    )
+    await send(context.bot, chat.id, out, thread=thread)
+
+
+async def send(bot: Bot, chat_id: int, out: Outgoing, *, thread: int | None = None) -> None:
+    """Send a finished message: a photo with its caption, or text."""
+    if out.photo:
+        await bot.send_photo(chat_id, out.photo, caption=out.text,
+                             reply_markup=out.reply_markup(), message_thread_id=thread,
+                             parse_mode=ParseMode.HTML)
+    else:
+        await bot.send_message(chat_id, out.text, reply_markup=out.reply_markup(),
+                               message_thread_id=thread, parse_mode=ParseMode.HTML)

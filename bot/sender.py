@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot import outbox
 from bot.outbox import Outcome, Row
 from bot.render import Outgoing
+from bot.replies import send
 from bot.store import chats
 from bot.store.db import Database
 
@@ -251,8 +251,7 @@ class Sender:
         chat_id = row.chat_id
         for _ in range(3):  # a migrated chat is retried at its new id straight away
             try:
-                await self.bot.send_message(chat_id, out.text, reply_markup=out.reply_markup(),
-                                            parse_mode=ParseMode.HTML)
+                await send(self.bot, chat_id, out)
                 self.sent += 1
                 return Outcome(row.id, "sent", int(self.clock()))
             except ChatMigrated as exc:

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import callbacks
 from bot.context import Context
-from bot.handlers import habits, library, reminders
+from bot.handlers import habits, library, moderators, reminders
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
@@ -27,5 +27,7 @@ async def button(update: Update, context: Context) -> None:
         handled = await habits.habit_button(update, context, action)
     elif action.kind == "ci":
         handled = await habits.checkin_answer(update, context, action)
+    elif action.kind == "bc":
+        handled = await moderators.button(update, context, action)
     if not handled:
         await library.stale(update, context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import questions, reminders
+from bot.handlers import fallback, moderators, questions, reminders
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 
@@ -16,6 +16,8 @@ async def on_text(update: Update, context: Context) -> None:
     text = questions.addressed_text(update, context)
     if text is None:
         return
+    if await moderators.composed(update, context):
+        return  # a moderator's broadcast (or its send time) is not a question
     # Urgent guidance comes before anything else, a half-finished set-up included.
     urgent = questions.urgent_guidance(context.bot_data.renderer, text)
     if urgent is not None:
@@ -27,3 +29,9 @@ async def on_text(update: Update, context: Context) -> None:
     if await reminders.typed_answer(update, context):
         return
     await questions.on_question(update, context, text)
+
+
+async def on_photo(update: Update, context: Context) -> None:
+    """A photo: a moderator's broadcast if one is being composed, otherwise not understood."""
+    if not await moderators.composed(update, context):
+        await fallback.not_text(update, context)

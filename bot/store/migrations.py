@@ -65,4 +65,37 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (chat_id, day, habit)
     ) WITHOUT ROWID;
     """,
+    # 3: who may push updates, what they did, and the campaigns they sent.
+    """
+    CREATE TABLE moderators (
+        user_id     INTEGER PRIMARY KEY,
+        added_by    INTEGER NOT NULL,
+        added_at    INTEGER NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        actor       INTEGER NOT NULL,
+        action      TEXT    NOT NULL,
+        detail      TEXT    NOT NULL DEFAULT '',
+        recipients  INTEGER
+    );
+    CREATE TABLE campaigns (
+        id          INTEGER PRIMARY KEY,
+        created_by  INTEGER NOT NULL,
+        report_chat INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        body_html   TEXT    NOT NULL DEFAULT '',
+        card_id     TEXT,
+        photo       TEXT,
+        audience    TEXT    NOT NULL DEFAULT '',
+        status      TEXT    NOT NULL DEFAULT 'draft',
+        send_at     INTEGER,
+        started_at  INTEGER,
+        finished_at INTEGER,
+        recipients  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX campaigns_status ON campaigns (status, send_at);
+    """,
 ]

@@ -134,11 +134,10 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text.on_text))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.PHOTO, text.on_photo))
-    # Stickers, photos, voice notes... in a private chat (groups are left alone).
+    # Photos, stickers, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-        fallback.not_text))
+        text.on_media))
     app.add_error_handler(errors.on_error)
 
 

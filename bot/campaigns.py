@@ -165,9 +165,12 @@ async def progress(db: Database, campaign_id: int) -> dict[str, int]:
     rows = await db.fetchall(
         "SELECT status, COUNT(*) FROM outbox WHERE campaign_id = ? GROUP BY status",
         (campaign_id,))
-    counts = {"sent": 0, "pending": 0, "blocked": 0, "failed": 0, "skipped": 0, "cancelled": 0}
+    counts = {"sent": 0, "pending": 0, "blocked": 0, "failed": 0, "skipped": 0}
+    # In flight counts as pending; a row cancelled because its chat stopped (or the campaign
+    # was cancelled) was skipped, like one the sender found stopped.
+    merged = {"sending": "pending", "cancelled": "skipped"}
     for status, count in rows:
-        key = "pending" if status == "sending" else status
+        key = merged.get(status, status)
         counts[key] = counts.get(key, 0) + count
     return counts
 

@@ -31,7 +31,7 @@ async def on_text(update: Update, context: Context) -> None:
     await questions.on_question(update, context, text)
 
 
-async def on_photo(update: Update, context: Context) -> None:
-    """A photo: a moderator's broadcast if one is being composed, otherwise not understood."""
+async def on_media(update: Update, context: Context) -> None:
+    """A photo, sticker or voice note: part of a broadcast being composed, or not text."""
     if not await moderators.composed(update, context):
         await fallback.not_text(update, context)

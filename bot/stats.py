@@ -1,0 +1,326 @@
+"""Figures for the people running the bot: chats, deliveries, reading and check-ins.
+
+Plain async functions over the database, a small PNG chart written without an imaging
+library, and the caption or message that carries the figures.
+
+Every window ends at `now`: "7 days" means [now - 7 days, now]. The per-day series are the
+30 UTC days ending with today's (partial) UTC day.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot import telegram_html
+from bot.content import Library
+from bot.render import Outgoing, Renderer
+from bot.store import Database
+
+DAY = 86_400
+SERIES_DAYS = 30
+TOP_CARDS = 5
+TOP_TOPICS = 5
+GROUP_KINDS = ("group", "supergroup")
+
+
+@dataclass(frozen=True)
+class CardReads:
+    card_id: str
+    title: str
+    topic: str
+    reads: int  # card_views.times summed over chats
+
+
+@dataclass(frozen=True)
+class TopicReads:
+    topic_id: str
+    label: str  # emoji and title
+    reads: int
+
+
+@dataclass(frozen=True)
+class HabitRate:
+    habit: str
+    label: str  # the library's label, or the id of a habit no longer offered
+    answered: int
+    yes: int
+
+    @property
+    def share_yes(self) -> float | None:
+        return self.yes / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    now: int
+    # chats: paused ones are active ones with paused_until in the future
+    active: int
+    paused: int
+    stopped: int
+    blocked: int
+    active_private: int
+    active_groups: int  # groups and supergroups
+    new_7d: int
+    new_30d: int
+    # outbox rows marked sent
+    cards_7d: int  # daily cards (kind 'card')
+    cards_30d: int
+    sent_7d: int  # every kind
+    sent_30d: int
+    top_cards: tuple[CardReads, ...]
+    top_topics: tuple[TopicReads, ...]
+    habits: tuple[HabitRate, ...]  # check-ins answered over the 30 UTC days of the series
+    # the chart: SERIES_DAYS UTC days, oldest first, the last one being today
+    days: tuple[date, ...]
+    new_per_day: tuple[int, ...]
+    sent_per_day: tuple[int, ...]
+
+    @property
+    def checkins_answered(self) -> int:
+        return sum(h.answered for h in self.habits)
+
+    @property
+    def checkins_yes(self) -> int:
+        return sum(h.yes for h in self.habits)
+
+
+async def gather(db: Database, library: Library, now: int) -> Stats:
+    """Every figure, in a handful of queries whose cost does not grow with Python loops.
+
+    chats and card_views have no index that helps, so each costs one scan (the per-day
+    query sorts only the chats of the last 30 days); outbox is read through its sent_at
+    index one slice at a time, so no sort is needed and the shared connection is held briefly.
+    """
+    today = datetime.fromtimestamp(now, UTC).date()
+    days = tuple(today - timedelta(days=SERIES_DAYS - 1 - i) for i in range(SERIES_DAYS))
+    series_start = _midnight(days[0])
+    week, month = now - 7 * DAY, now - 30 * DAY
+
+    row = await db.fetchone(
+        """
+        SELECT SUM(status = 'active'),
+               SUM(status = 'active' AND paused_until > ?1),
+               SUM(status = 'stopped'),
+               SUM(status = 'blocked'),
+               SUM(status = 'active' AND kind = 'private'),
+               SUM(status = 'active' AND kind IN (?2, ?3))
+        FROM chats
+        """, (now, *GROUP_KINDS))
+    active, paused, stopped, blocked, private, groups = (int(v or 0) for v in (row or [0] * 6))
+
+    # Day 0 is the (partial) day before the series; it only holds chats of the 30-day window.
+    origin = series_start - DAY
+    new_per_day = [0] * SERIES_DAYS
+    new_7d = new_30d = 0
+    for day, count, recent in await db.fetchall(
+        """
+        SELECT (first_seen - ?1) / 86400, COUNT(*), SUM(first_seen >= ?2)
+        FROM chats WHERE first_seen >= ?3 AND first_seen <= ?4
+        GROUP BY 1
+        """, (origin, week, month, now)):
+        new_30d += count
+        new_7d += recent
+        if day >= 1:
+            new_per_day[day - 1] = count
+
+    # Slices that never straddle a day boundary or the 7-day cut, each an index range scan.
+    edges = sorted({month, week, now + 1} | {_midnight(d) for d in days})
+    sent_per_day = [0] * SERIES_DAYS
+    cards_7d = cards_30d = sent_7d = sent_30d = 0
+    for lo, hi in zip(edges, edges[1:]):
+        sent, cards = await db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(kind = 'card'), 0) FROM outbox "
+            "WHERE sent_at >= ? AND sent_at < ? AND status = 'sent'", (lo, hi)) or (0, 0)
+        sent_30d += sent
+        cards_30d += cards
+        if lo >= week:
+            sent_7d += sent
+            cards_7d += cards
+        if lo >= series_start:
+            sent_per_day[(lo - series_start) // DAY] += sent
+
+    reads = {r[0]: int(r[1]) for r in await db.fetchall(
+        "SELECT card_id, SUM(times) FROM card_views GROUP BY card_id")}
+    order = {c.id: i for i, c in enumerate(library.reading_order())}
+    known = sorted((c for c in library.cards.values() if reads.get(c.id)),
+                   key=lambda c: (-reads[c.id], order.get(c.id, len(order)), c.id))
+    top_cards = tuple(CardReads(c.id, c.title, c.topic, reads[c.id]) for c in known[:TOP_CARDS])
+    per_topic: dict[str, int] = {}
+    for card in known:
+        per_topic[card.topic] = per_topic.get(card.topic, 0) + reads[card.id]
+    topics = {t.id: (i, t.label) for i, t in enumerate(library.topics)}
+    ranked = sorted(per_topic.items(), key=lambda kv: (-kv[1], topics.get(kv[0], (0, ""))[0]))
+    top_topics = tuple(TopicReads(tid, topics.get(tid, (0, tid))[1], n)
+                       for tid, n in ranked[:TOP_TOPICS])
+
+    labels = {h.id: h.label for h in library.habits}
+    habit_order = {h.id: i for i, h in enumerate(library.habits)}
+    rates = [HabitRate(r[0], labels.get(r[0], r[0]), int(r[1]), int(r[2] or 0))
+             for r in await db.fetchall(
+                 "SELECT habit, COUNT(*), SUM(done) FROM checkins WHERE day >= ? GROUP BY habit",
+                 (days[0].isoformat(),))]
+    rates.sort(key=lambda h: (habit_order.get(h.habit, len(habit_order)), h.habit))
+
+    return Stats(
+        now=now, active=active, paused=paused, stopped=stopped, blocked=blocked,
+        active_private=private, active_groups=groups, new_7d=new_7d, new_30d=new_30d,
+        cards_7d=cards_7d, cards_30d=cards_30d, sent_7d=sent_7d, sent_30d=sent_30d,
+        top_cards=top_cards, top_topics=top_topics, habits=tuple(rates), days=days,
+        new_per_day=tuple(new_per_day), sent_per_day=tuple(sent_per_day),
+    )
+
+
+def _midnight(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+# --- the caption and the message ------------------------------------------------------------
+
+# Tried in turn until the caption fits: (cards listed, topics listed, title length).
+_CAPTION_STEPS = ((5, 3, 60), (5, 3, 34), (3, 2, 28), (3, 1, 22), (1, 1, 22), (0, 0, 0))
+
+
+def caption(renderer: Renderer, stats: Stats) -> Outgoing:
+    """The compact summary sent under the chart: within 1,024 characters with the disclaimer."""
+    limit = telegram_html.MAX_CAPTION_LENGTH
+    for cards, topics, title_limit in _CAPTION_STEPS:
+        body = renderer.body("stats", **_context(stats, True, cards, topics, title_limit))
+        text = f"{body}\n\n{renderer.disclaimer}"
+        if telegram_html.visible_length(text) <= limit:
+            break
+    return renderer.finish(body, limit=limit)
+
+
+def full_text(renderer: Renderer, stats: Stats) -> Outgoing:
+    """The same figures as an ordinary message, for when the photo cannot be sent."""
+    return renderer.message("stats", **_context(stats, False, TOP_CARDS, TOP_TOPICS, 80))
+
+
+def _context(stats: Stats, compact: bool, cards: int, topics: int,
+             title_limit: int) -> dict[str, Any]:
+    def n(value: int) -> str:
+        return f"{value:,}"
+
+    def share(yes: int, answered: int) -> str:
+        return f"{round(100 * yes / answered)}%" if answered else "–"
+
+    figures = ("active", "paused", "stopped", "blocked", "active_private", "active_groups",
+               "new_7d", "new_30d", "cards_7d", "cards_30d", "sent_7d", "sent_30d")
+    return {
+        "compact": compact,
+        "title_limit": title_limit,
+        "when": datetime.fromtimestamp(stats.now, UTC).strftime("%Y-%m-%d %H:%M"),
+        **{name: n(getattr(stats, name)) for name in figures},
+        "cards": [{"id": c.card_id, "title": c.title, "reads": n(c.reads)}
+                  for c in stats.top_cards[:cards]],
+        "any_reads": bool(stats.top_cards),
+        "has_paused": stats.paused > 0,
+        "topics": [{"label": t.label, "reads": n(t.reads)} for t in stats.top_topics[:topics]],
+        "habits": [{"label": h.label, "answered": n(h.answered), "yes": share(h.yes, h.answered)}
+                   for h in stats.habits],
+        "answered": n(stats.checkins_answered),
+        "yes": share(stats.checkins_yes, stats.checkins_answered),
+    }
+
+
+# --- the chart: an RGB PNG drawn with a 5x7 bitmap font, no imaging library needed ----------
+
+W, H = 800, 400
+_BG, _GRID, _AXIS, _INK = (255, 255, 255), (228, 232, 236), (120, 120, 120), (40, 40, 40)
+_BAR, _BAR_INK = (91, 155, 213), (38, 104, 168)  # new chats, left axis
+_LINE, _LINE_INK = (235, 125, 40), (190, 86, 10)  # messages sent, right axis
+# Each glyph: 7 rows, each a base-32 digit whose 5 bits are the pixels, leftmost highest.
+_FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),", (
+    "ehjlphe 4c4444e eh1248v v2421he 26aiv22 vgu11he 68guhhe v124888 ehhehhe ehhf12c ehhvhhh "
+    "uhhuhhu ehggghe sihhhis vgguggv vgguggg ehgnhhf hhhvhhh e44444e 72222ic hikokih ggggggv "
+    "hrllhhh hhpljhh ehhhhhe uhhuggg ehhhlid uhhukih fgge11u v444444 hhhhhhe hhhhha4 hhhllla "
+    "hha4ahh hha4444 v1248gv 00000cc 000e000 2488842 8422248 0000c48").split()))
+_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_X0, _X1, _Y0, _Y1 = 85, 715, 100, 310  # the plot area
+
+
+def chart_png(stats: Stats) -> bytes:
+    """800x400: new chats per day as bars (left scale), messages sent as a line (right)."""
+    px = bytearray(_BG * (W * H))
+
+    def rect(x0: int, y0: int, x1: int, y1: int, color: tuple[int, int, int]) -> None:
+        x0, x1, y0, y1 = max(x0, 0), min(x1, W), max(y0, 0), min(y1, H)
+        if x1 > x0:
+            for y in range(y0, y1):
+                px[(y * W + x0) * 3:(y * W + x1) * 3] = bytes(color) * (x1 - x0)
+
+    def text(x: int, y: int, s: str, color: tuple[int, int, int], scale: int = 3,
+             align: str = "left") -> None:
+        width = len(s) * 6 * scale - scale
+        x -= {"left": 0, "center": width // 2, "right": width}[align]
+        for i, ch in enumerate(s.upper()):
+            for row, digit in enumerate(_FONT.get(ch, "0000000")):
+                bits = int(digit, 32)
+                for col in range(5):
+                    if bits & (16 >> col):
+                        cx, cy = x + (i * 6 + col) * scale, y + row * scale
+                        rect(cx, cy, cx + scale, cy + scale, color)
+
+    new, sent = stats.new_per_day, stats.sent_per_day
+    new_step, sent_step = _step(max(new, default=0)), _step(max(sent, default=0))
+    height = _Y1 - _Y0
+    text(W // 2, 10, "BOT ACTIVITY, LAST 30 DAYS", _INK, 4, "center")
+    rect(10, 54, 28, 72, _BAR)
+    text(36, 52, "NEW CHATS", _BAR_INK)
+    text(W - 10, 52, "MESSAGES SENT", _LINE_INK, align="right")
+    rect(W - 279, 61, W - 249, 64, _LINE)
+    rect(W - 267, 59, W - 261, 66, _LINE)
+    for i in range(5):  # four intervals, shared by both scales
+        y = _Y1 - i * height // 4
+        rect(_X0, y, _X1, y + 1, _GRID if i else _AXIS)
+        text(_X0 - 8, y - 10, _short(i * new_step), _BAR_INK, align="right")
+        text(_X1 + 8, y - 10, _short(i * sent_step), _LINE_INK)
+    rect(_X0 - 1, _Y0, _X0, _Y1 + 1, _AXIS)
+    rect(_X1, _Y0, _X1 + 1, _Y1 + 1, _AXIS)
+    slot = (_X1 - _X0) // SERIES_DAYS
+    centres = [_X0 + slot * i + slot // 2 for i in range(SERIES_DAYS)]
+    for x, value in zip(centres, new):
+        if value:
+            rect(x - 6, _Y1 - max(2, value * height // (4 * new_step)), x + 7, _Y1, _BAR)
+    points = [(x, _Y1 - value * height // (4 * sent_step)) for x, value in zip(centres, sent)]
+    for (xa, ya), (xb, yb) in zip(points, points[1:]):
+        steps = max(abs(xb - xa), abs(yb - ya), 1)
+        for s in range(steps + 1):
+            x, y = xa + (xb - xa) * s // steps, ya + (yb - ya) * s // steps
+            rect(x - 1, y - 1, x + 2, y + 2, _LINE)
+    for x, y in points:
+        rect(x - 3, y - 3, x + 4, y + 4, _LINE)
+    for i in range(1, SERIES_DAYS, 7):
+        label = f"{stats.days[i].day} {_MONTHS[stats.days[i].month - 1]}"  # not locale's %b
+        rect(centres[i], _Y1 + 1, centres[i] + 1, _Y1 + 6, _AXIS)
+        text(centres[i], _Y1 + 20, label, _INK, align="center")
+    text(W // 2, H - 32, "DAY (UTC)", _AXIS, align="center")
+    if not any(new) and not any(sent):
+        text(W // 2, (_Y0 + _Y1) // 2 - 10, "NO DATA YET", _AXIS, align="center")
+
+    raw = b"".join(b"\0" + px[y * W * 3:(y + 1) * W * 3] for y in range(H))
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+        for tag, data in ((b"IHDR", struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, 0)),
+                          (b"IDAT", zlib.compress(raw, 9)), (b"IEND", b"")))
+
+
+def _step(top: int) -> int:
+    """The smallest 1, 2 or 5 x 10^k whose four steps reach `top`."""
+    magnitude = 1
+    while True:
+        for m in (1, 2, 5):
+            if 4 * m * magnitude >= top:
+                return m * magnitude
+        magnitude *= 10
+
+
+def _short(value: int) -> str:
+    for size, suffix in ((1_000_000, "M"), (1_000, "K")):
+        if value >= size:
+            return f"{value / size:.1f}".removesuffix(".0") + suffix
+    return str(value)

@@ -157,11 +157,18 @@ async def minute_tick(context: Context) -> None:
     started = await campaigns.start_due(data.db, now)
     for campaign_id, recipients in started:
         log.info("scheduled campaign %s started: %d recipients", campaign_id, recipients)
+    finished = await report_finished_campaigns(data)
+    if result.enqueued or started or finished:
+        data.sender.wake()
+
+
+async def report_finished_campaigns(data: BotData) -> int:
+    """Campaigns with nothing left to send are finished; each moderator gets a report."""
+    now = data.now()
     finished = await campaigns.finish_done(data.db, now)
     await outbox.enqueue(data.db, [Entry(c.report_chat, "report", f"report:{c.id}", str(c.id))
                                    for c in finished], now)
-    if result.enqueued or started or finished:
-        data.sender.wake()
+    return len(finished)
     if result.skipped_late:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
@@ -171,7 +178,8 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
     data.db = await open_database(data.settings.database)
     data.sender = Sender(app.bot, data.db, functools.partial(deliveries.render_row, data),
-                         limits=data.limits, clock=lambda: data.clock())
+                         limits=data.limits, clock=lambda: data.clock(),
+                         on_idle=functools.partial(report_finished_campaigns, data))
     commands = [BotCommand(name, text) for name, text in data.library.commands]
     await app.bot.set_my_commands(commands)
     if data.background:

@@ -89,7 +89,8 @@ class Sender:
 
     def __init__(self, bot: Bot, db: Database, render: Render, *, limits: Limits = Limits(),
                  clock: Callable[[], float] = time.time, batch: int = 200,
-                 in_flight: int = 64) -> None:
+                 in_flight: int = 64,
+                 on_idle: Callable[[], Awaitable[object]] | None = None) -> None:
         self.bot = bot
         self.db = db
         self.render = render
@@ -106,6 +107,8 @@ class Sender:
         self._flusher: asyncio.Task[None] | None = None
         self._paused_until = 0.0  # monotonic; set by a 429 for the whole bot
         self.sent = 0
+        self._on_idle = on_idle  # called when the outbox runs dry after sending something
+        self._busy = False
 
     # --- life cycle ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -156,13 +159,27 @@ class Sender:
             except Exception:  # noqa: BLE001 - the sender must outlive any one failure
                 log.exception("outbox sender cycle failed; retrying shortly")
                 claimed = 0
+            if claimed:
+                self._busy = True
             if claimed == 0 and not self._stopping:
-                await self._flush()
+                await self._settle_in_flight()
+                if self._busy and self._on_idle is not None:
+                    self._busy = False
+                    try:
+                        await self._on_idle()
+                    except Exception:  # noqa: BLE001
+                        log.exception("outbox idle hook failed")
+                    continue  # it may have queued something (a campaign report)
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=await self._idle_time())
                 except TimeoutError:
                     pass
+
+    async def _settle_in_flight(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._flush()
 
     async def _idle_time(self) -> float:
         ready = await outbox.next_ready_time(self.db)

@@ -270,7 +270,8 @@ class CardIndex:
         not): the measure of how much of the message the terms account for."""
         if len(text) > MAX_CHARS:
             text = text[:MAX_CHARS].rsplit(None, 1)[0]
-        words = normalise(text).split()[:MAX_WORDS]
+        # A lone letter ("b" of "B. lactis", or markup like <b>) says nothing about a subject.
+        words = [w for w in normalise(text).split() if len(w) > 1 or w.isdigit()][:MAX_WORDS]
         corrected: list[tuple[str, float]] = []
         fixes: dict[str, tuple[str, float]] = {}  # each unknown word is looked at once
         for w in words:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -35,6 +36,10 @@ def assert_lands_well(call: ApiCall, disclaimer: str) -> None:
                 assert len(data.encode()) <= telegram_html.MAX_CALLBACK_DATA_BYTES, data
 
 
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
 class Harness:
     def __init__(self, app: Application, api: OfflineBotAPI, db_path: Path) -> None:  # type: ignore[type-arg]
         self.app = app
@@ -55,6 +60,12 @@ class Harness:
             if call.method in ("sendMessage", "sendPhoto", "editMessageText",
                                "editMessageCaption"):
                 assert_lands_well(call, self.disclaimer)
+            if call.method == "answerInlineQuery":  # what a shared card will say in any chat
+                for result in _json(call.params["results"]):
+                    shared = ApiCall("sendMessage", {
+                        "text": result["input_message_content"]["message_text"],
+                        "reply_markup": result.get("reply_markup")})
+                    assert_lands_well(shared, self.disclaimer)
         return new
 
     def message(self, text: str | None = None, *, chat_id: int = USER_ID,

@@ -35,6 +35,7 @@ from bot.handlers import (
     info,
     library,
     moderators,
+    privacy,
     questions,
     reminders,
     text,
@@ -118,6 +119,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "habits": habits.habits_command,
         "progress": habits.progress,
         "summary": habits.summary_command,
+        "mydata": privacy.mydata,
+        "forget": privacy.forget,
         # Moderators' commands answer everyone else as unknown commands do.
         "broadcast": moderators.broadcast,
         "push": moderators.push,

@@ -22,6 +22,7 @@ KINDS: dict[str, bool] = {
     "hab": True,      # hab:<nonce>:<habits mask | done>
     "ci": True,       # ci:<yyyymmdd>:<habit index>:<y|n>   a check-in answer
     "bc": True,       # bc:<campaign id>:<step>   moderators only
+    "forget": True,   # forget:ask|yes|no
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

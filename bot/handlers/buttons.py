@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import callbacks
 from bot.context import Context
-from bot.handlers import habits, library, moderators, reminders
+from bot.handlers import habits, library, moderators, privacy, reminders
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
@@ -27,6 +27,8 @@ async def button(update: Update, context: Context) -> None:
         handled = await habits.habit_button(update, context, action)
     elif action.kind == "ci":
         handled = await habits.checkin_answer(update, context, action)
+    elif action.kind == "forget":
+        handled = await privacy.button(update, context, action)
     elif action.kind == "bc":
         handled = await moderators.button(update, context, action)
     if not handled:

@@ -1,0 +1,63 @@
+"""/mydata shows everything stored about this chat; /forget erases it after a confirmation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from telegram import Update
+
+from bot import callbacks, localtime
+from bot.context import Context
+from bot.handlers import reminders
+from bot.render import Button, keyboard
+from bot.replies import reply
+from bot.store import privacy
+
+
+async def mydata(update: Update, context: Context) -> None:
+    """/mydata: everything the bot keeps about this chat."""
+    data = context.bot_data
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    stored = await privacy.everything(data.db, chat_id)
+    if stored is not None:
+        chat = stored["chat"]
+        for key in ("first_seen", "last_seen", "paused_until"):
+            if chat.get(key):
+                chat[key] = datetime.fromtimestamp(chat[key], timezone.utc).strftime(
+                    "%Y-%m-%d %H:%M UTC")
+        for schedule in stored["schedules"]:
+            schedule["time"] = localtime.format_time(schedule.pop("local_minute"))
+            schedule["days"] = localtime.describe_days(schedule["days"])
+        titles = data.library.cards
+        stored["reads"] = [(titles[c].title if c in titles else c, n) for c, n in stored["reads"]]
+    rows = [[Button(data.library.label("forget"), data=callbacks.make("forget", "ask"))]] \
+        if stored else []
+    await reply(update, context, data.renderer.message("mydata", keyboard(rows), stored=stored))
+
+
+async def forget(update: Update, context: Context) -> None:
+    """/forget: ask before erasing everything."""
+    if not await reminders.may_change(update, context):
+        return
+    data = context.bot_data
+    rows = [[Button(data.library.label("forget_yes"), data=callbacks.make("forget", "yes"))],
+            [Button(data.library.label("forget_no"), data=callbacks.make("forget", "no"))]]
+    await reply(update, context, data.renderer.message("forget_ask", keyboard(rows)))
+
+
+async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    data = context.bot_data
+    if action.arg == "ask":
+        await forget(update, context)
+    elif action.arg == "no":
+        await reply(update, context, data.renderer.message("forget_kept"), edit=True)
+    elif action.arg == "yes":
+        if not await reminders.may_change(update, context):
+            return True
+        await privacy.erase(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        if context.chat_data is not None:
+            context.chat_data.clear()
+        await reply(update, context, data.renderer.message("forget_done"), edit=True)
+    else:
+        return False
+    return True

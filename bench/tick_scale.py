@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bot.store import open_database  # noqa: E402
 
 ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]
-DAY = datetime(2030, 1, 15, tzinfo=timezone.utc)  # in the future: nothing due at start-up
+DAY = datetime(2030, 1, 15, tzinfo=UTC)  # in the future: nothing due at start-up
 BUSY_UTC_MINUTE = 8 * 60  # 08:00 UTC
 
 
@@ -41,7 +41,8 @@ def build(path: Path, subscribers: int, busiest: int, cards: list[str]) -> int:
     rng = random.Random(7)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    offsets = {z: int(DAY.astimezone(ZoneInfo(z)).utcoffset().total_seconds() // 60) for z in ZONES}
+    offsets = {z: int(DAY.astimezone(ZoneInfo(z)).utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+               for z in ZONES}
     chats, schedules, views = [], [], []
     for chat in range(1, subscribers + 1):
         zone = ZONES[chat % len(ZONES)]

@@ -6,7 +6,7 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -16,8 +16,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    InlineQueryHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -103,7 +103,7 @@ def build_application(
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in one place. All live in group 0, where the first match wins:
     known commands, buttons, group migrations, unknown commands, text, then anything else."""
-    commands = {
+    commands: dict[str, Callable[[Update, Context], Awaitable[None]]] = {
         "start": library.start,
         "topics": library.topics,
         "card": library.card_command,
@@ -131,7 +131,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "cancel": moderators.cancel_command,
     }
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback))  # type: ignore[arg-type]
     app.add_handler(CallbackQueryHandler(buttons.button))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
@@ -163,6 +163,9 @@ async def minute_tick(context: Context) -> None:
     finished = await report_finished_campaigns(data)
     if result.enqueued or started or finished:
         data.sender.wake()
+    if result.skipped_late:
+        log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
+                 scheduling.CATCH_UP_MINUTES)
 
 
 async def report_finished_campaigns(data: BotData) -> int:
@@ -172,9 +175,6 @@ async def report_finished_campaigns(data: BotData) -> int:
     await outbox.enqueue(data.db, [Entry(c.report_chat, "report", f"report:{c.id}", str(c.id))
                                    for c in finished], now)
     return len(finished)
-    if result.skipped_late:
-        log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
-                 scheduling.CATCH_UP_MINUTES)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]

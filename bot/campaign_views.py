@@ -46,7 +46,8 @@ def audiences(renderer: Renderer, campaign_id: int, counts: dict[str, int]) -> O
     rows = [
         [Button(label("audience_all").format(n=counts[ALL]), data=_bc(campaign_id, "all"))],
         [Button(label("audience_topic"), data=_bc(campaign_id, "topics"))],
-        [Button(label("audience_groups").format(n=counts[GROUPS]), data=_bc(campaign_id, "groups"))],
+        [Button(label("audience_groups").format(n=counts[GROUPS]),
+                data=_bc(campaign_id, "groups"))],
         [Button(label("audience_me"), data=_bc(campaign_id, "me"))],
         [Button(label("cancel"), data=_bc(campaign_id, "x"))],
     ]

@@ -13,7 +13,7 @@ DEFAULT_DATABASE = "bot.sqlite3"
 DEFAULT_SHELL_DATABASE = "bot-shell.sqlite3"
 PACKAGE_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
-# Telegram tokens are "<bot id>:<secret>"; emulators use short secrets, so only the shape is checked.
+# Telegram tokens are "<bot id>:<secret>"; emulators use short secrets: only the shape is checked.
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 
 
@@ -77,7 +77,8 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
         return None
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(name, f"must be an http(s) URL such as http://127.0.0.1:8081/bot, got {raw!r}")
+        raise ConfigError(
+            name, f"must be an http(s) URL such as http://127.0.0.1:8081/bot, got {raw!r}")
     return raw
 
 

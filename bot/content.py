@@ -358,7 +358,8 @@ def _load_synonyms(root: Path, problems: list[Problem]) -> dict[str, tuple[str, 
     data = _read_yaml(root / "synonyms.yaml", root, problems)
     table = data.get("synonyms") if isinstance(data, dict) else None
     if not isinstance(table, dict):
-        problems.append(Problem("synonyms.yaml", "synonyms", "must be a mapping of word: [variants]"))
+        problems.append(Problem("synonyms.yaml", "synonyms",
+                                "must be a mapping of word: [variants]"))
         return {}
     result: dict[str, tuple[str, ...]] = {}
     for word, variants in table.items():
@@ -444,7 +445,8 @@ def _check_templates(folder: Path, problems: list[Problem]) -> None:
         try:
             env.get_template(path.name)
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(f"templates/{path.name}", f"line {exc.lineno}", exc.message))
+            problems.append(Problem(f"templates/{path.name}", f"line {exc.lineno}",
+                                    exc.message or "syntax error"))
     for required in ("disclaimer_short", "welcome", "card", "stale_button", "unknown_command"):
         if not (folder / f"{required}.html.j2").is_file():
             problems.append(Problem(f"templates/{required}.html.j2", "-", "file is missing"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -21,13 +21,13 @@ def occurrence(zone: tzinfo, day: date, minute_of_day: int) -> datetime:
     """
     wall = datetime(day.year, day.month, day.day, minute_of_day // 60, minute_of_day % 60,
                     tzinfo=zone)
-    utc = wall.astimezone(timezone.utc)
+    utc = wall.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None):
         return utc  # exists (fold=0 is the first of two when it repeats)
     # In a gap: with fold=1 the wall time is read with the offset from after the change, which
     # lands before the gap; step forward to the first minute the clock really shows.
     target = wall.replace(tzinfo=None)
-    probe = wall.replace(fold=1).astimezone(timezone.utc)
+    probe = wall.replace(fold=1).astimezone(UTC)
     while probe.astimezone(zone).replace(tzinfo=None) < target:
         probe += timedelta(minutes=1)
     return probe

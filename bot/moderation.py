@@ -36,7 +36,8 @@ async def remove(db: Database, user_id: int) -> bool:
 
 
 async def listing(db: Database) -> list[tuple[int, int, int]]:
-    rows = await db.fetchall("SELECT user_id, added_by, added_at FROM moderators ORDER BY added_at")
+    rows = await db.fetchall(
+        "SELECT user_id, added_by, added_at FROM moderators ORDER BY added_at")
     return [(r[0], r[1], r[2]) for r in rows]
 
 

@@ -106,7 +106,7 @@ class OfflineBotAPI(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         if api_method == "getUpdates":
             # Nobody polls the shell; sleep like a long poll with nothing to report.
-            await asyncio.sleep(min(float(params.get("timeout") or 0), 1.0))
+            await asyncio.sleep(min(float(str(params.get("timeout") or 0)), 1.0))
             return 200, _ok([])
         call = ApiCall(api_method, params)
         failure = self._take_failure(api_method)

@@ -21,7 +21,7 @@ def next_card(library: Library, last_read: Mapping[str, int], *, after: str | No
     count = len(order)
     if count == 0:
         return None
-    start = position[after] + 1 if after in position else 0  # type: ignore[operator]
+    start = position[after] + 1 if after is not None and after in position else 0
     oldest: Card | None = None
     oldest_time = 0
     for step in range(count):

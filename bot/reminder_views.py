@@ -68,7 +68,8 @@ def confirmed(renderer: Renderer, settings: Settings) -> Outgoing:
     schedule = settings.schedules[CARD]
     return renderer.message(
         "remind_done", keyboard([[settings_button(renderer)]]),
-        days=localtime.describe_days(schedule.days), time=localtime.format_time(schedule.local_minute),
+        days=localtime.describe_days(schedule.days),
+        time=localtime.format_time(schedule.local_minute),
         zone=settings.zone_name, next=when(schedule.next_local(settings.zone_name)),
     )
 

@@ -96,7 +96,9 @@ class Renderer:
             raise RenderError(f"message is longer than Telegram's {limit} characters")
         for row in buttons:
             for b in row:
-                if b.data is not None and len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES:
+                too_long = len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES \
+                    if b.data is not None else False
+                if too_long:
                     raise RenderError(f"callback_data {b.data!r} is over 64 bytes")
         return Outgoing(text=text, buttons=buttons, photo=photo)
 

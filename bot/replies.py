@@ -33,7 +33,8 @@ async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool =
     if chat is None:
         return
     incoming = update.effective_message
-    thread = incoming.message_thread_id if incoming is not None and incoming.is_topic_message else None
+    in_topic = incoming is not None and incoming.is_topic_message
+    thread = incoming.message_thread_id if in_topic and incoming is not None else None
     await send(context.bot, chat.id, out, thread=thread)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import localtime, outbox, reading
 from bot.content import Library
@@ -44,7 +44,7 @@ class TickResult:
 def next_due_minute(zone_name: str, minute_of_day: int, days: int, after: int) -> int:
     """The epoch minute of the next occurrence strictly after `after` (epoch seconds)."""
     at = localtime.next_occurrence(localtime.zone(zone_name), minute_of_day, days,
-                                   datetime.fromtimestamp(after, timezone.utc))
+                                   datetime.fromtimestamp(after, UTC))
     return int(at.timestamp()) // 60
 
 
@@ -52,6 +52,14 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
     """Turn every schedule due by `now` (epoch seconds) into outbox rows and move it on."""
     result = TickResult()
     now_minute = now // 60
+    upcoming: dict[tuple[str, int, int, int], int] = {}  # many chats share a zone and time
+
+    def following(zone_name: str, minute: int, days: int, after: int) -> int:
+        key = (zone_name, minute, days, after)
+        if key not in upcoming:
+            upcoming[key] = next_due_minute(zone_name, minute, days, after)
+        return upcoming[key]
+
     while True:
         rows = await db.fetchall(DUE_SQL, (now_minute, CHUNK))
         if not rows:
@@ -59,13 +67,6 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
         entries: list[Entry] = []
         moves: list[tuple[int | None, str | None, int, str]] = []
         views: list[tuple[int, str, int, int]] = []
-        upcoming: dict[tuple[str, int, int, int], int] = {}  # many chats share a zone and time
-
-        def following(zone_name: str, minute: int, days: int, after: int) -> int:
-            key = (zone_name, minute, days, after)
-            if key not in upcoming:
-                upcoming[key] = next_due_minute(zone_name, minute, days, after)
-            return upcoming[key]
 
         for r in rows:
             chat_id, kind, zone_name = r["chat_id"], r["kind"], r["timezone"] or "UTC"
@@ -85,7 +86,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 result.skipped_late += 1  # missed long ago while the bot was down: not piled up
                 moves.append((nxt, last_card, chat_id, kind))
                 continue
-            day = datetime.fromtimestamp(due * 60, timezone.utc).astimezone(
+            day = datetime.fromtimestamp(due * 60, UTC).astimezone(
                 localtime.zone(zone_name)).date().isoformat()
             if kind == "card":
                 card = _pick_card(library, r["reads"], last_card, r["focus"])
@@ -107,7 +108,8 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 moves)
             await conn.executemany(
                 """
-                INSERT INTO card_views (chat_id, card_id, first_read, last_read) VALUES (?, ?, ?, ?)
+                INSERT INTO card_views (chat_id, card_id, first_read, last_read)
+                VALUES (?, ?, ?, ?)
                 ON CONFLICT (chat_id, card_id) DO UPDATE SET
                     last_read = excluded.last_read, times = card_views.times + 1
                 """, views)

@@ -53,7 +53,9 @@ class _Windows:
         lim = self.limits
         if chat_id > 0:
             last = self.private.get(chat_id)
-            return 0.0 if last is None else max(0.0, last + lim.private_interval + lim.margin - now)
+            if last is None:
+                return 0.0
+            return max(0.0, last + lim.private_interval + lim.margin - now)
         sent = self.groups.get(chat_id)
         if not sent or len(sent) < lim.group_per_minute:
             return 0.0

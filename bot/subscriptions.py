@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot import localtime, outbox
 from bot.scheduling import next_due_minute
@@ -25,7 +25,7 @@ class Schedule:
     def next_local(self, zone_name: str) -> datetime | None:
         if self.next_due is None:
             return None
-        return datetime.fromtimestamp(self.next_due * 60, timezone.utc).astimezone(
+        return datetime.fromtimestamp(self.next_due * 60, UTC).astimezone(
             localtime.zone(zone_name))
 
 

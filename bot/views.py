@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from bot import callbacks
 from bot.content import Card, Topic
@@ -19,7 +20,7 @@ def welcome(renderer: Renderer, first_name: str) -> Outgoing:
     return renderer.message("welcome", topic_buttons(renderer), name=first_name or "there")
 
 
-def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: object) -> Outgoing:
+def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: Any) -> Outgoing:
     """Any short message followed by the topic menu (help, stale buttons, unknown input)."""
     context.setdefault("example_card", example_card(renderer))
     return renderer.message(template, topic_buttons(renderer), **context)

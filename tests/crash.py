@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token"
 
 
-def start_bot(server: LoopbackBotAPI, database: Path, log: Path, **env: str) -> subprocess.Popen[bytes]:
+def start_bot(server: LoopbackBotAPI, database: Path, log: Path,
+              **env: str) -> subprocess.Popen[bytes]:
     environ = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": server.base_url,
                "TELEGRAM_BASE_FILE_URL": server.base_file_url, "BOT_DATABASE": str(database),
                **env}

@@ -66,7 +66,8 @@ def test_check_content_names_every_broken_file_and_field(
     cards = sorted((broken / "cards").glob("*.md"))
     _edit(cards[0], "\ntitle:", "\nheading:")
     _edit(cards[1], "\ntopic:", "\ntopic: astrology\nold_topic:")
-    dup = cards[2].read_text(encoding="utf-8").replace(f"id: {cards[2].stem}", f"id: {cards[3].stem}")
+    dup = cards[2].read_text(encoding="utf-8").replace(f"id: {cards[2].stem}",
+                                                       f"id: {cards[3].stem}")
     cards[2].write_text(dup, encoding="utf-8")
     with cards[4].open("a", encoding="utf-8") as f:
         f.write("\n" + "Far too long. " * 100)

@@ -237,9 +237,9 @@ def test_long_polling_waits_for_an_update_and_honours_the_offset() -> None:
 async def test_async_tests_can_use_it_too() -> None:
     async with LoopbackBotAPI() as api, \
             httpx.AsyncClient(base_url=f"{api.base_url}1:x/") as http:
+        keyboard = {"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}
         answer = await http.post("sendMessage", json={"chat_id": 3, "text": "hi",
-                                                      "reply_markup": {"inline_keyboard": [[
-                                                          {"text": "Go", "callback_data": "go"}]]}})
+                                                      "reply_markup": keyboard})
         assert answer.json()["result"]["message_id"] >= 1
         calls = await api.wait_for_async(lambda calls: len(calls) == 1, timeout=1)
         assert calls[0].buttons == [[{"text": "Go", "callback_data": "go"}]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import campaigns, scheduling
+from bot import campaigns
 from bot.content import Library
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of

@@ -6,7 +6,7 @@ The clock is injected: each test walks it minute by minute through a daylight-sa
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -123,5 +123,5 @@ async def test_a_miss_older_than_the_catch_up_window_is_not_piled_up(bot: Harnes
     assert (result.enqueued, result.skipped_late) == (0, 1)
     assert bot.rows("SELECT COUNT(*) FROM outbox") == [(0,)]
     nxt = bot.rows("SELECT next_due FROM schedules")[0][0]
-    assert datetime.fromtimestamp(nxt * 60, timezone.utc).isoformat() == \
+    assert datetime.fromtimestamp(nxt * 60, UTC).isoformat() == \
         "2026-06-02T08:00:00+00:00"

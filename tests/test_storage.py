@@ -18,7 +18,8 @@ async def test_database_is_wal_and_fully_migrated(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     # Opening again runs nothing twice and keeps rows.
     db = await open_database(path)
-    await db.execute("INSERT INTO chats (id, kind, first_seen, last_seen) VALUES (1, 'private', 1, 1)")
+    await db.execute(
+        "INSERT INTO chats (id, kind, first_seen, last_seen) VALUES (1, 'private', 1, 1)")
     await db.close()
     db = await open_database(path)
     assert (await db.fetchone("SELECT COUNT(*) FROM chats"))[0] == 1

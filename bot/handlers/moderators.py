@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from telegram import MessageOriginUser, Update
 from telegram.constants import ChatType
@@ -273,7 +274,8 @@ async def _send_now(update: Update, context: Context, campaign: campaigns.Campai
         await reply(update, context, data.renderer.message("campaign_gone", id=campaign.id))
         return
     await moderation.audit(data.db, _user_id(update), "broadcast sent", data.now(),
-                           f"#{campaign.id} {campaign_views.summary_line(data.renderer, campaign)} "
+                           f"#{campaign.id} "
+                           f"{campaign_views.summary_line(data.renderer, campaign)} "
                            f"to {campaign.audience}", recipients)
     data.sender.wake()
     await reply(update, context, data.renderer.message("campaign_started", id=campaign.id,
@@ -299,7 +301,7 @@ async def _zone_of(context: Context, user_id: int) -> str:
     return row[0] if row and row[0] else "UTC"
 
 
-async def _time_hint(update: Update, context: Context) -> dict[str, str]:
+async def _time_hint(update: Update, context: Context) -> dict[str, Any]:
     zone_name = await _zone_of(context, _user_id(update))
     tomorrow = datetime.fromtimestamp(context.bot_data.now(), localtime.zone(zone_name)) + \
         timedelta(days=1)
@@ -313,7 +315,7 @@ async def _scheduled_time(update: Update, context: Context, campaign_id: int) ->
     text = message.text if message and message.text else ""
     hint = await _time_hint(update, context)
     zone_name = hint["zone"]
-    now = datetime.fromtimestamp(data.now(), timezone.utc)
+    now = datetime.fromtimestamp(data.now(), UTC)
     moment = localtime.parse_when(text, zone_name, now)
     if moment is None:
         await reply(update, context, data.renderer.message(
@@ -322,8 +324,9 @@ async def _scheduled_time(update: Update, context: Context, campaign_id: int) ->
         return
     if moment <= now:
         await reply(update, context, data.renderer.message(
-            "campaign_bad_time", problem=f"{campaign_views.when(int(moment.timestamp()), zone_name)}"
-            " is in the past.", **hint))
+            "campaign_bad_time",
+            problem=f"{campaign_views.when(int(moment.timestamp()), zone_name)} is in the past.",
+            **hint))
         return
     campaign = await campaigns.get(data.db, campaign_id)
     context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]
@@ -354,11 +357,11 @@ async def _say(update: Update, context: Context, message: str) -> None:
 
 
 def _date(epoch: int, *, with_time: bool = False) -> str:
-    moment = datetime.fromtimestamp(epoch, timezone.utc)
+    moment = datetime.fromtimestamp(epoch, UTC)
     return f"{moment:%Y-%m-%d %H:%M} UTC" if with_time else f"{moment:%Y-%m-%d}"
 
 
-# --- content --------------------------------------------------------------------------------------
+# --- content ------------------------------------------------------------------------------
 @moderators_only
 async def reload(update: Update, context: Context) -> None:
     """/reload: re-read content/; a library that fails validation never replaces the live one."""

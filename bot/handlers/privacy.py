@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from telegram import Update
 
@@ -23,7 +23,7 @@ async def mydata(update: Update, context: Context) -> None:
         chat = stored["chat"]
         for key in ("first_seen", "last_seen", "paused_until"):
             if chat.get(key):
-                chat[key] = datetime.fromtimestamp(chat[key], timezone.utc).strftime(
+                chat[key] = datetime.fromtimestamp(chat[key], UTC).strftime(
                     "%Y-%m-%d %H:%M UTC")
         for schedule in stored["schedules"]:
             schedule["time"] = localtime.format_time(schedule.pop("local_minute"))

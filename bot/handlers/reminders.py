@@ -42,7 +42,6 @@ async def remind(update: Update, context: Context) -> None:
     """/remind walks through time, zone and days; /remind 08:00 Europe/London does it at once."""
     if not await may_change(update, context):
         return
-    data = context.bot_data
     if context.args:
         await _one_line(update, context, " ".join(context.args))
         return
@@ -90,6 +89,7 @@ async def _one_line(update: Update, context: Context, text: str) -> None:
     if zone_name is None:
         settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
         zone_name = settings.timezone if settings and settings.timezone else None
+    assert minute is not None  # checked above; tells the type checker
     if zone_name is None:  # no zone given and none saved: ask for it
         flow = _flow(context)
         flow.clear()

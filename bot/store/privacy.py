@@ -24,7 +24,9 @@ async def everything(db: Database, chat_id: int) -> dict[str, Any] | None:
         (chat_id,))
     return {"chat": dict(chat), "schedules": [dict(s) for s in schedules],
             "reads": [(r[0], r[1]) for r in reads],
-            "checkins": {"count": checkins[0], "first": checkins[1], "last": checkins[2]},
+            "checkins": {"count": checkins[0] if checkins else 0,
+                         "first": checkins[1] if checkins else None,
+                         "last": checkins[2] if checkins else None},
             "queued": queued[0] if queued else 0}
 
 

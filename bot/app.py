@@ -130,17 +130,20 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "audit": moderators.audit,
         "cancel": moderators.cancel_command,
     }
+    # Commands count in channel posts too: a channel's admins subscribe it to the daily card.
+    # Edited messages do not re-run a command.
+    posted = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))  # type: ignore[arg-type]
+        app.add_handler(CommandHandler(name, callback, filters=posted))  # type: ignore[arg-type]
     app.add_handler(CallbackQueryHandler(buttons.button))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
-    app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, text.on_text))
+    app.add_handler(MessageHandler(filters.COMMAND & posted, fallback.unknown_command))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & posted, text.on_text))
     # Photos, stickers, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
-        filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-        text.on_media))
+        filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT
+        & ~filters.StatusUpdate.ALL, text.on_media))
     app.add_error_handler(errors.on_error)
 
 

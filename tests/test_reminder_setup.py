@@ -178,3 +178,36 @@ async def test_reminders_overview_lists_everything(clock: Harness) -> None:
     overview = Harness.only_reply(await bot.send("/reminders"))
     assert "every day at 08:00" in overview.plain and "Europe/London" in overview.plain
     assert "⏸ Pause 3 days" in overview.button_labels and "🛑 Stop all" in overview.button_labels
+
+
+async def test_a_chat_that_blocked_the_bot_gets_reminders_back_when_it_writes(
+    clock: Harness
+) -> None:
+    from bot.store import chats
+
+    bot = clock
+    await bot.send("/remind 08:00 London")
+    await chats.mark_unreachable(bot.app.bot_data.db, USER_ID)  # the sender met a 403
+    assert bot.rows("SELECT status FROM chats") == [("blocked",)]
+    assert bot.rows("SELECT next_due FROM schedules") == [(None,)]
+    await bot.send("/topics")  # they unblocked the bot and wrote again
+    assert bot.rows("SELECT status FROM chats") == [("active",)]
+    due = bot.rows("SELECT next_due FROM schedules")[0][0]
+    assert due == at("Europe/London", "2026-11-25T08:00") // 60
+
+
+async def test_a_channel_subscribes_by_a_post_from_its_admins(clock: Harness) -> None:
+    bot = clock
+    post = bot.message("/remind 08:00 London", chat_id=-1009, chat_type="channel")
+    post.pop("from")  # channel posts have no sender
+    reply = Harness.only_reply(await bot.feed({"channel_post": post}))
+    assert "All set" in reply.plain and reply.chat_id == -1009
+    assert bot.rows("SELECT chat_id, kind FROM schedules") == [(-1009, "card")]
+    assert bot.rows("SELECT kind FROM chats") == [("channel",)]
+
+
+async def test_editing_a_command_does_not_run_it_again(clock: Harness) -> None:
+    bot = clock
+    edited = bot.message("/remind 09:00 London")
+    assert Harness.replies(await bot.feed({"edited_message": edited})) == []
+    assert bot.rows("SELECT COUNT(*) FROM schedules") == [(0,)]

@@ -6,8 +6,13 @@ from bot.store.db import Database
 
 
 async def record_chat(db: Database, chat_id: int, kind: str, language: str | None,
-                      now: int) -> None:
-    """Remember a chat that used the bot; a blocked or stopped chat talking again is active."""
+                      now: int) -> str | None:
+    """Remember a chat that used the bot; returns its status before (None if new).
+
+    A chat that had blocked the bot and writes again is active again; a stopped one stays
+    stopped until it says /start.
+    """
+    before = await status(db, chat_id)
     await db.execute(
         """
         INSERT INTO chats (id, kind, language, first_seen, last_seen, status)
@@ -20,6 +25,7 @@ async def record_chat(db: Database, chat_id: int, kind: str, language: str | Non
         """,
         (chat_id, kind, language, now, now),
     )
+    return before
 
 
 async def mark_read(db: Database, chat_id: int, card_id: str, now: int) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import Context
 from bot import subscriptions
+from bot.context import Context
 from bot.store import chats
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 
 from telegram import Update
@@ -10,7 +9,7 @@ from telegram import Update
 from bot import callbacks, habit_views, localtime, reminder_views, subscriptions
 from bot.context import Context
 from bot.handlers.common import remember_chat
-from bot.handlers.reminders import FLOW, _flow, may_change
+from bot.handlers.reminders import chosen_mask, current_flow, end_flow, may_change, new_flow
 from bot.replies import reply
 from bot.store import checkins
 from bot.subscriptions import CHECKIN, SUMMARY
@@ -23,18 +22,15 @@ async def habits_command(update: Update, context: Context) -> None:
     data = context.bot_data
     await remember_chat(update, context)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
-    chosen = set(settings.habits) if settings else set()
-    mask = sum(1 << i for i, h in enumerate(data.library.habits) if h.id in chosen)
-    flow = _flow(context)
-    flow.clear()
-    flow.update(nonce=secrets.token_hex(2), step="habits")
-    await reply(update, context, habit_views.picker(data.renderer, flow["nonce"], mask))
+    mask = chosen_mask((h.id for h in data.library.habits), settings.habits if settings else ())
+    nonce = new_flow(context, "habits")
+    await reply(update, context, habit_views.picker(data.renderer, nonce, mask))
 
 
 async def habit_button(update: Update, context: Context, action: callbacks.Action) -> bool:
     data = context.bot_data
     nonce, _, value = action.arg.partition(":")
-    flow = context.chat_data.get(FLOW) if context.chat_data else None
+    flow = current_flow(context)
     if not flow or flow.get("nonce") != nonce:
         await reply(update, context, data.renderer.message("stale_setup"))
         return True
@@ -59,7 +55,7 @@ async def habit_button(update: Update, context: Context, action: callbacks.Actio
     if not chosen:
         await subscriptions.remove_schedule(data.db, chat_id, CHECKIN)
         await subscriptions.remove_schedule(data.db, chat_id, SUMMARY)
-        flow.clear()
+        end_flow(context)
         await reply(update, context, data.renderer.message("habits_off"), edit=True)
         return True
     flow["step"] = "habit_time"
@@ -80,7 +76,7 @@ async def save_checkin_time(update: Update, context: Context, minute: int) -> No
         summary_minute, summary_days = subscriptions.DEFAULT_SUMMARY
         summary = await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name,
                                                    summary_minute, summary_days, now)
-    _flow(context).clear()
+    end_flow(context)
     settings = await subscriptions.load(data.db, chat_id)
     assert settings is not None
     names = ", ".join(h.label for h in data.library.habits if h.id in settings.habits)

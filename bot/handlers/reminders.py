@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from telegram import Update
@@ -38,6 +39,28 @@ def _flow(context: Context) -> dict[str, Any]:
     return context.chat_data.setdefault(FLOW, {}) if context.chat_data is not None else {}
 
 
+def new_flow(context: Context, step: str, **values: Any) -> str:
+    """Start a set-up in this chat, replacing any other; returns the nonce its buttons carry,
+    so a button from an older message is recognised as stale."""
+    flow = _flow(context)
+    flow.clear()
+    flow.update(nonce=secrets.token_hex(2), step=step, **values)
+    return str(flow["nonce"])
+
+
+def end_flow(context: Context) -> None:
+    _flow(context).clear()
+
+
+def current_flow(context: Context) -> dict[str, Any] | None:
+    return context.chat_data.get(FLOW) if context.chat_data else None
+
+
+def chosen_mask(ids: Iterable[str], chosen: Collection[str]) -> int:
+    """Which of `ids` are chosen, as bits (the pickers' buttons carry this number)."""
+    return sum(1 << i for i, item in enumerate(ids) if item in chosen)
+
+
 async def remind(update: Update, context: Context) -> None:
     """/remind walks through time, zone and days; /remind 08:00 Europe/London does it at once."""
     if not await may_change(update, context):
@@ -51,9 +74,8 @@ async def remind(update: Update, context: Context) -> None:
 
 async def _begin(update: Update, context: Context, step: str = "time") -> None:
     data = context.bot_data
+    new_flow(context, step)
     flow = _flow(context)
-    flow.clear()
-    flow.update(nonce=secrets.token_hex(2), step=step)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
     card = settings.schedules.get(CARD) if settings else None
     if step == "time" or card is None:
@@ -91,11 +113,8 @@ async def _one_line(update: Update, context: Context, text: str) -> None:
         zone_name = settings.timezone if settings and settings.timezone else None
     assert minute is not None  # checked above; tells the type checker
     if zone_name is None:  # no zone given and none saved: ask for it
-        flow = _flow(context)
-        flow.clear()
-        flow.update(nonce=secrets.token_hex(2), step="zone", minute=minute)
-        await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"],
-                                                             minute, None))
+        nonce = new_flow(context, "zone", minute=minute)
+        await reply(update, context, reminder_views.ask_zone(data.renderer, nonce, minute, None))
         return
     await _save(update, context, minute, zone_name, localtime.EVERY_DAY)
 
@@ -321,12 +340,9 @@ async def focus(update: Update, context: Context) -> None:
     data = context.bot_data
     await remember_chat(update, context)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
-    chosen = set(settings.focus) if settings else set()
-    mask = sum(1 << i for i, t in enumerate(data.library.topics) if t.id in chosen)
-    flow = _flow(context)
-    flow.clear()
-    flow.update(nonce=secrets.token_hex(2), step="focus")
-    await reply(update, context, reminder_views.focus_picker(data.renderer, flow["nonce"], mask))
+    mask = chosen_mask((t.id for t in data.library.topics), settings.focus if settings else ())
+    nonce = new_flow(context, "focus")
+    await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask))
 
 
 async def _focus_button(update: Update, context: Context, nonce: str, value: str) -> None:

@@ -126,6 +126,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "push": moderators.push,
         "campaigns": moderators.campaign_list,
         "reload": moderators.reload,
+        "stats": moderators.stats_command,
         "mod": moderators.mod,
         "audit": moderators.audit,
         "cancel": moderators.cancel_command,

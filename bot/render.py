@@ -37,7 +37,7 @@ class Outgoing:
 
     text: str
     buttons: Keyboard = ()
-    photo: str | None = None  # a Telegram file_id (or URL); then `text` is its caption
+    photo: str | bytes | None = None  # a file_id, URL or PNG bytes; `text` is then its caption
 
     def reply_markup(self) -> InlineKeyboardMarkup | None:
         if not self.buttons:
@@ -77,12 +77,12 @@ class Renderer:
         """A template's HTML without the disclaimer, for composing a larger message."""
         return self._env.get_template(f"{template}.html.j2").render(**context).strip()
 
-    def message(self, template: str, buttons: Keyboard = (), *, photo: str | None = None,
+    def message(self, template: str, buttons: Keyboard = (), *, photo: str | bytes | None = None,
                 **context: Any) -> Outgoing:
         return self.finish(self.body(template, **context), buttons, photo=photo)
 
     def finish(self, body_html: str, buttons: Keyboard = (), *,
-               limit: int | None = None, photo: str | None = None) -> Outgoing:
+               limit: int | None = None, photo: str | bytes | None = None) -> Outgoing:
         """Append the disclaimer and check the result against Telegram's rules (a photo's
         caption has a limit of its own)."""
         if limit is None:

@@ -234,12 +234,8 @@ _BG, _GRID, _AXIS, _INK = (255, 255, 255), (228, 232, 236), (120, 120, 120), (40
 _BAR, _BAR_INK = (91, 155, 213), (38, 104, 168)  # new chats, left axis
 _LINE, _LINE_INK = (235, 125, 40), (190, 86, 10)  # messages sent, right axis
 # Each glyph: 7 rows, each a base-32 digit whose 5 bits are the pixels, leftmost highest.
-_FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),", (
-    "ehjlphe 4c4444e eh1248v v2421he 26aiv22 vgu11he 68guhhe v124888 ehhehhe ehhf12c ehhvhhh "
-    "uhhuhhu ehggghe sihhhis vgguggv vgguggg ehgnhhf hhhvhhh e44444e 72222ic hikokih ggggggv "
-    "hrllhhh hhpljhh ehhhhhe uhhuggg ehhhlid uhhukih fgge11u v444444 hhhhhhe hhhhha4 hhhllla "
-    "hha4ahh hha4444 v1248gv 00000cc 000e000 2488842 8422248 0000c48").split()))
-_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),", ["ehjlphe", "4c4444e", "eh1248v", "v2421he", "26aiv22", "vgu11he", "68guhhe", "v124888", "ehhehhe", "ehhf12c", "ehhvhhh", "uhhuhhu", "ehggghe", "sihhhis", "vgguggv", "vgguggg", "ehgnhhf", "hhhvhhh", "e44444e", "72222ic", "hikokih", "ggggggv", "hrllhhh", "hhpljhh", "ehhhhhe", "uhhuggg", "ehhhlid", "uhhukih", "fgge11u", "v444444", "hhhhhhe", "hhhhha4", "hhhllla", "hha4ahh", "hha4444", "v1248gv", "00000cc", "000e000", "2488842", "8422248", "0000c48"]))
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _X0, _X1, _Y0, _Y1 = 85, 715, 100, 310  # the plot area
 
 

@@ -6,6 +6,7 @@ answer is exactly the unknown-command answer, and nothing is counted, previewed 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -13,8 +14,9 @@ from typing import Any
 
 from telegram import MessageOriginUser, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
-from bot import callbacks, campaign_views, campaigns, localtime, moderation, views
+from bot import callbacks, campaign_views, campaigns, localtime, moderation, stats, views
 from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
 from bot.content import ContentError, load_library
 from bot.context import Context
@@ -390,3 +392,17 @@ async def reload(update: Update, context: Context) -> None:
         "reload_ok", cards=len(library.cards), topics=len(library.topics),
         added=added, changed=changed, removed=removed))
 
+
+
+@moderators_only
+async def stats_command(update: Update, context: Context) -> None:
+    """/stats: how the bot is doing, as a chart with its figures in the caption."""
+    data = context.bot_data
+    figures = await stats.gather(data.db, data.library, data.now())
+    await moderation.audit(data.db, _user_id(update), "stats viewed", data.now())
+    chart = stats.caption(data.renderer, figures)
+    try:
+        await reply(update, context, dataclasses.replace(chart, photo=stats.chart_png(figures)))
+    except BadRequest:
+        # A chat where photos are not allowed still gets the figures.
+        await reply(update, context, stats.full_text(data.renderer, figures))

@@ -26,8 +26,8 @@ async def seed(bot: Harness, library: Library) -> None:
         "INSERT INTO chats (id, kind, first_seen, last_seen, status, paused_until) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         [(c, k, NOW - d * DAY, NOW, s, p) for c, k, d, s, p in chats])
-    sent = [(1, "card", 1), (2, "card", 2), (3, "checkin", 5), (1, "card", 12), (4, "broadcast", 25),
-            (3, "card", 45)]
+    sent = [(1, "card", 1), (2, "card", 2), (3, "checkin", 5), (1, "card", 12),
+            (4, "broadcast", 25), (3, "card", 45)]  # (chat, kind, days ago)
     await db.executemany(
         "INSERT INTO outbox (chat_id, kind, dedupe_key, payload, status, not_before, created, "
         "sent_at) VALUES (?, ?, ?, '', 'sent', 0, 0, ?)",

@@ -211,3 +211,29 @@ async def test_editing_a_command_does_not_run_it_again(clock: Harness) -> None:
     edited = bot.message("/remind 09:00 London")
     assert Harness.replies(await bot.feed({"edited_message": edited})) == []
     assert bot.rows("SELECT COUNT(*) FROM schedules") == [(0,)]
+
+
+async def test_changing_only_the_time_keeps_zone_and_days(clock: Harness) -> None:
+    bot = clock
+    await bot.send("/remind 07:00 Sydney")
+    await bot.app.bot_data.db.execute("UPDATE schedules SET days = 31")
+    overview = Harness.only_reply(await bot.send("/reminders"))
+    ask = Harness.only_reply(await bot.press(data_of(overview, "⏰ Change time")))
+    assert "What time" in ask.plain
+    done = Harness.only_reply(await bot.send("6.30am"))
+    assert "on weekdays at 06:30 (Australia/Sydney)" in done.plain
+    assert schedule(bot) == [("card", 390, 31, "Australia/Sydney")]
+    ask = Harness.only_reply(await bot.press(data_of(
+        Harness.only_reply(await bot.send("/reminders")), "🌍 Change time zone")))
+    done = Harness.only_reply(await bot.press(data_of(ask, "🇳🇿 New Zealand")))
+    assert "on weekdays at 06:30 (Pacific/Auckland)" in done.plain
+
+
+async def test_keeping_the_saved_zone_in_a_new_set_up(clock: Harness) -> None:
+    bot = clock
+    await bot.send("/remind 07:00 Sydney")
+    await bot.send("/remind")
+    ask_zone = Harness.only_reply(await bot.send("9pm"))
+    ask_days = Harness.only_reply(await bot.press(data_of(ask_zone, "Keep Australia/Sydney")))
+    done = Harness.only_reply(await bot.press(data_of(ask_days, "Every day")))
+    assert "every day at 21:00 (Australia/Sydney)" in done.plain

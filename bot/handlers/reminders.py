@@ -72,23 +72,28 @@ async def remind(update: Update, context: Context) -> None:
     await _begin(update, context)
 
 
-async def _begin(update: Update, context: Context, step: str = "time") -> None:
+async def _begin(update: Update, context: Context, only: str | None = None) -> None:
+    """Ask for the time, zone and days in turn; with `only` and a daily card already set,
+    ask just for that one and keep the rest."""
     data = context.bot_data
-    new_flow(context, step)
-    flow = _flow(context)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
     card = settings.schedules.get(CARD) if settings else None
-    if step == "time" or card is None:
-        flow["step"] = "time"
-        await reply(update, context, reminder_views.ask_time(data.renderer, flow["nonce"]))
+    if card is None or settings is None:
+        only = None
+    nonce = new_flow(context, only or "time")
+    if only is None or card is None or settings is None:
+        await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
         return
-    flow.update(minute=card.local_minute, zone=settings.zone_name)  # type: ignore[union-attr]
-    if step == "zone":
+    _flow(context).update(only=only, minute=card.local_minute, zone=settings.zone_name,
+                          days=card.days)
+    if only == "time":
+        await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
+    elif only == "zone":
         await reply(update, context, reminder_views.ask_zone(
-            data.renderer, flow["nonce"], card.local_minute, settings.timezone))  # type: ignore[union-attr]
+            data.renderer, nonce, card.local_minute, settings.timezone))
     else:
         await reply(update, context, reminder_views.ask_days(
-            data.renderer, flow["nonce"], card.local_minute, settings.zone_name))  # type: ignore[union-attr]
+            data.renderer, nonce, card.local_minute, settings.zone_name))
 
 
 async def _one_line(update: Update, context: Context, text: str) -> None:
@@ -155,24 +160,21 @@ async def typed_answer(update: Update, context: Context) -> bool:
 async def _after_time(update: Update, context: Context, minute: int) -> None:
     data = context.bot_data
     flow = _flow(context)
+    if flow.get("only") == "time":
+        await _save(update, context, minute, flow["zone"], flow["days"])
+        return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
-    current = settings.timezone if settings else None
-    if "zone" in flow:  # changing only the time: keep zone and days
-        card = settings.schedules.get(CARD) if settings else None
-        await _save(update, context, minute, flow["zone"], card.days if card else 127)
-        return
-    await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"], minute,
-                                                         current), edit=True)
+    await reply(update, context, reminder_views.ask_zone(
+        data.renderer, flow["nonce"], minute, settings.timezone if settings else None),
+        edit=True)
 
 
 async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
     data = context.bot_data
     flow = _flow(context)
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
-    card = settings.schedules.get(CARD) if settings else None
-    if card is not None and flow.get("zone"):  # changing only the zone
-        await _save(update, context, card.local_minute, zone_name, card.days)
+    if flow.get("only") == "zone":
+        await _save(update, context, flow["minute"], zone_name, flow["days"])
         return
     flow.update(step="days", zone=zone_name)
     await reply(update, context, reminder_views.ask_days(data.renderer, flow["nonce"],
@@ -195,7 +197,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
             and int(value) < 24 * 60:
         await _after_time(update, context, int(value))
     elif action.kind == "rz" and flow.get("step") == "zone":
-        zone_name = _zone_from_button(context, value)
+        zone_name = await _zone_from_button(update, context, value)
         if zone_name is None:
             return False
         await _after_zone(update, context, zone_name)
@@ -213,18 +215,17 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     return True
 
 
-def _zone_from_button(context: Context, value: str) -> str | None:
+async def _zone_from_button(update: Update, context: Context, value: str) -> str | None:
     data = context.bot_data
     if value == "keep":
-        return _flow(context).get("saved_zone") or None
+        settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        return settings.timezone if settings else None
     if value.isdigit() and int(value) < len(data.library.zone_buttons):
         return data.library.zone_buttons[int(value)][1]
     return None
 
 
 async def _settings_button(update: Update, context: Context, what: str) -> bool:
-    data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
     if what == "show":
         await show_settings(update, context)
         return True
@@ -235,10 +236,7 @@ async def _settings_button(update: Update, context: Context, what: str) -> bool:
         return True
     await remember_chat(update, context)
     if what in ("time", "zone", "days"):
-        settings = await subscriptions.load(data.db, chat_id)
-        await _begin(update, context, what)
-        if what == "zone" and settings:
-            _flow(context)["saved_zone"] = settings.timezone
+        await _begin(update, context, only=what)
     elif what == "focus":
         await focus(update, context)
     elif what == "habits":

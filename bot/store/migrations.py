@@ -98,4 +98,9 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX campaigns_status ON campaigns (status, send_at);
     """,
+    # 4: /stats reads the most-read cards and check-in rates without sorting whole tables.
+    """
+    CREATE INDEX card_views_by_card ON card_views (card_id, times);
+    CREATE INDEX checkins_by_day ON checkins (day, habit, done);
+    """,
 ]

@@ -75,8 +75,10 @@ def _is_send(method: str) -> bool:
 class LoopbackBotAPI:
     """Records every call but getUpdates, answers like Telegram, fails on cue. Thread-safe."""
 
-    def __init__(self, *, enforce_limits: bool = False) -> None:
+    def __init__(self, *, enforce_limits: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.enforce_limits = enforce_limits
+        self.clock = clock  # arrival times; a test can freeze it to judge limits exactly
         self.calls: list[Call] = []
         self.rejected_429 = 0
         self.send_times: list[float] = []  # accepted sends (monotonic), for achieved rates
@@ -287,7 +289,7 @@ class LoopbackBotAPI:
     async def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
             return 200, {"ok": True, "result": await self._get_updates(params)}
-        call = Call(method, params, time.monotonic())
+        call = Call(method, params, self.clock())
         chat_id = call.chat_id
         with self._cond:
             fault = self._take_fault(method, chat_id)

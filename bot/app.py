@@ -170,6 +170,7 @@ async def minute_tick(context: Context) -> None:
     if result.skipped_late:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
+    await outbox.prune(data.db, now)
 
 
 async def report_finished_campaigns(data: BotData) -> int:

@@ -124,3 +124,26 @@ async def cancel_for_chat(db: Database, chat_id: int, kinds: Sequence[str] | Non
         "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
         (chat_id,),
     )
+
+
+KEEP_DAYS = 45  # /stats looks back 30 days; a reminder's key is never reused after its day
+PRUNE_BATCH = 50_000
+
+
+async def prune(db: Database, now: int, *, keep_days: int = KEEP_DAYS,
+                batch: int = PRUNE_BATCH) -> int:
+    """Delete settled rows older than `keep_days`, at most `batch` per call.
+
+    Ids grow with time, so the oldest rows come first in id order: finding the first row
+    recent enough to keep costs only as many steps as there are rows to delete.
+    """
+    cutoff = now - keep_days * 86_400
+    first_kept = await db.fetchone(
+        "SELECT id FROM outbox WHERE created >= ? ORDER BY id LIMIT 1", (cutoff,))
+    limit = first_kept[0] if first_kept else None
+    if limit is None:
+        newest = await db.fetchone("SELECT MAX(id) FROM outbox")
+        limit = (newest[0] or 0) + 1 if newest else 0
+    return await db.execute(
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id < ? AND status NOT IN "
+        "('pending', 'sending') ORDER BY id LIMIT ?)", (limit, batch))

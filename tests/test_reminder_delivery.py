@@ -125,3 +125,19 @@ async def test_a_stale_check_in_answer_is_refused(bot: Harness) -> None:
         reply = Harness.only_reply(await bot.press(data))
         assert "out of date" in reply.plain
     assert bot.snapshot() == before
+
+
+async def test_old_settled_rows_are_pruned_and_the_rest_kept(bot: Harness) -> None:
+    data = bot.app.bot_data
+    now = at(ZONE, "2026-11-24T12:00")
+    day = 86_400
+    rows = [("old-sent", "sent", now - 50 * day), ("old-failed", "failed", now - 46 * day),
+            ("old-pending", "pending", now - 50 * day), ("recent", "sent", now - 44 * day),
+            ("today", "sent", now)]
+    await data.db.executemany(
+        "INSERT INTO outbox (chat_id, kind, dedupe_key, status, not_before, created) "
+        "VALUES (1, 'card', ?, ?, 0, ?)", rows)
+    assert await outbox.prune(data.db, now) == 2
+    assert bot.rows("SELECT dedupe_key FROM outbox ORDER BY id") == [
+        ("old-pending",), ("recent",), ("today",)]
+    assert await outbox.prune(data.db, now) == 0

@@ -29,6 +29,8 @@ from bot.content import Library
 from bot.context import BotData, Context
 from bot.handlers import (
     buttons,
+    campaigning,
+    content_admin,
     errors,
     fallback,
     habits,
@@ -122,14 +124,14 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "mydata": privacy.mydata,
         "forget": privacy.forget,
         # Moderators' commands answer everyone else as unknown commands do.
-        "broadcast": moderators.broadcast,
-        "push": moderators.push,
-        "campaigns": moderators.campaign_list,
-        "reload": moderators.reload,
-        "stats": moderators.stats_command,
+        "broadcast": campaigning.broadcast,
+        "push": campaigning.push,
+        "campaigns": campaigning.campaign_list,
+        "cancel": campaigning.cancel_command,
+        "reload": content_admin.reload,
+        "stats": content_admin.stats_command,
         "mod": moderators.mod,
         "audit": moderators.audit,
-        "cancel": moderators.cancel_command,
     }
     # Commands count in channel posts too: a channel's admins subscribe it to the daily card.
     # Edited messages do not re-run a command.

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import callbacks
 from bot.context import Context
-from bot.handlers import habits, library, moderators, privacy, reminders
+from bot.handlers import campaigning, habits, library, privacy, reminders
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
@@ -30,6 +30,6 @@ async def button(update: Update, context: Context) -> None:
     elif action.kind == "forget":
         handled = await privacy.button(update, context, action)
     elif action.kind == "bc":
-        handled = await moderators.button(update, context, action)
+        handled = await campaigning.button(update, context, action)
     if not handled:
         await library.stale(update, context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import fallback, moderators, questions, reminders
+from bot.handlers import campaigning, fallback, questions, reminders
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 
@@ -16,7 +16,7 @@ async def on_text(update: Update, context: Context) -> None:
     text = questions.addressed_text(update, context)
     if text is None:
         return
-    if await moderators.composed(update, context):
+    if await campaigning.composed(update, context):
         return  # a moderator's broadcast (or its send time) is not a question
     # Urgent guidance comes before anything else, a half-finished set-up included.
     urgent = questions.urgent_guidance(context.bot_data.renderer, text)
@@ -33,5 +33,5 @@ async def on_text(update: Update, context: Context) -> None:
 
 async def on_media(update: Update, context: Context) -> None:
     """A photo, sticker or voice note: part of a broadcast being composed, or not text."""
-    if not await moderators.composed(update, context):
+    if not await campaigning.composed(update, context):
         await fallback.not_text(update, context)

@@ -1,0 +1,251 @@
+"""Campaigns: /broadcast and /push compose one, its buttons choose the audience and send or
+schedule it, /campaigns follows them. Moderators only (see handlers/moderators.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import Update
+
+from bot import callbacks, campaign_views, campaigns, localtime, moderation, views
+from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
+from bot.context import Context
+from bot.handlers import fallback
+from bot.handlers.moderators import allowed, moderators_only, private_chat, say, user_id_of
+from bot.replies import reply
+from bot.telegram_html import visible_length
+
+COMPOSE = "compose"  # user_data: waiting for a broadcast's message
+SCHEDULE = "schedule_campaign"  # user_data: waiting for a campaign's send time
+
+
+# --- composing a broadcast -----------------------------------------------------------------------
+@moderators_only
+async def broadcast(update: Update, context: Context) -> None:
+    """/broadcast: the next message the moderator sends becomes a campaign draft."""
+    if not private_chat(update):
+        await reply(update, context, context.bot_data.renderer.message("group_only_private"))
+        return
+    context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]
+    context.user_data[COMPOSE] = True  # type: ignore[index]
+    await reply(update, context, context.bot_data.renderer.message("compose"))
+
+
+@moderators_only
+async def push(update: Update, context: Context) -> None:
+    """/push <card id>: send an existing card the same way."""
+    data = context.bot_data
+    if not private_chat(update):
+        await reply(update, context, data.renderer.message("group_only_private"))
+        return
+    card_id = " ".join(context.args or []).strip().lower()
+    if card_id not in data.library.cards:
+        await reply(update, context, data.renderer.message(
+            "push_usage", card_id=card_id, example_card=views.example_card(data.renderer)))
+        return
+    campaign_id = await campaigns.create_draft(
+        data.db, created_by=user_id_of(update), report_chat=update.effective_chat.id,  # type: ignore[union-attr]
+        kind="card", card_id=card_id, now=data.now())
+    await _preview(update, context, campaign_id)
+
+
+async def cancel_command(update: Update, context: Context) -> None:
+    """/cancel: drop a broadcast being composed or scheduled."""
+    user_data = context.user_data or {}
+    if user_data.pop(COMPOSE, None) or user_data.pop(SCHEDULE, None):
+        await say(update, context, "Stopped. Nothing has been queued.")
+        return
+    await fallback.unknown_command(update, context)
+
+
+async def composed(update: Update, context: Context) -> bool:
+    """The message a moderator sends after /broadcast, or a typed schedule time; False when
+    nothing is waiting for this person's message."""
+    user_data = context.user_data
+    if not user_data or not private_chat(update):
+        return False
+    if user_data.get(SCHEDULE):
+        await _scheduled_time(update, context, int(user_data[SCHEDULE]))
+        return True
+    if not user_data.get(COMPOSE):
+        return False
+    if not await moderation.is_moderator(context.bot_data.db, context.bot_data.settings.admin_ids,
+                                         user_id_of(update)):
+        user_data.pop(COMPOSE, None)  # removed as a moderator meanwhile
+        return False
+    data = context.bot_data
+    message = update.effective_message
+    assert message is not None
+    photo = message.photo[-1].file_id if message.photo else None
+    body = (message.caption_html if photo else message.text_html) or ""
+    if not photo and not body.strip():
+        await _compose_problem(update, context, "That message has no text. Send text, or a "
+                               "photo with a caption.")
+        return True
+    room = data.renderer.room_for(photo=bool(photo)) - 60  # the broadcast heading
+    if visible_length(body) > room:
+        await _compose_problem(update, context, f"That is {visible_length(body) - room} "
+                               f"characters too long for one Telegram "
+                               f"{'caption' if photo else 'message'} once the disclaimer is "
+                               f"added (at most {room}).")
+        return True
+    user_data.pop(COMPOSE, None)
+    campaign_id = await campaigns.create_draft(
+        data.db, created_by=user_id_of(update), report_chat=message.chat.id, kind="message",
+        body_html=body, photo=photo, now=data.now())
+    await _preview(update, context, campaign_id)
+    return True
+
+
+async def _compose_problem(update: Update, context: Context, problem: str) -> None:
+    await reply(update, context, context.bot_data.renderer.message("compose_problem",
+                                                                   problem=problem))
+
+
+async def _preview(update: Update, context: Context, campaign_id: int) -> None:
+    data = context.bot_data
+    campaign = await campaigns.get(data.db, campaign_id)
+    assert campaign is not None
+    await reply(update, context, campaign_views.delivered(data.renderer, campaign))
+    await reply(update, context, campaign_views.audiences(
+        data.renderer, campaign_id, await _counts(update, context)))
+
+
+async def _counts(update: Update, context: Context) -> dict[str, int]:
+    db = context.bot_data.db
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    return {ALL: await campaigns.count_audience(db, ALL, chat_id),
+            GROUPS: await campaigns.count_audience(db, GROUPS, chat_id)}
+
+
+# --- the campaign's buttons ----------------------------------------------------------------------
+async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """bc:<id>:<step>. Not a moderator: the unknown-command answer, nothing else."""
+    if not await allowed(update, context):
+        return True
+    data = context.bot_data
+    raw_id, _, step = action.arg.partition(":")
+    campaign = await campaigns.get(data.db, int(raw_id)) if raw_id.isdigit() else None
+    if campaign is None:
+        return False
+    renderer = data.renderer
+    if step == "x":
+        await _cancel(update, context, campaign)
+    elif campaign.status != "draft":
+        await reply(update, context, renderer.message("campaign_gone", id=campaign.id))
+    elif step == "topics":
+        await reply(update, context, campaign_views.topic_audiences(
+            renderer, campaign.id, await campaigns.topic_counts(data.db)), edit=True)
+    elif step == "back":
+        await reply(update, context, campaign_views.audiences(
+            renderer, campaign.id, await _counts(update, context)), edit=True)
+    elif step in ("all", "groups", "me") or _topic_step(context, step):
+        audience = {"all": ALL, "groups": GROUPS, "me": ME}.get(step) or _topic_step(context, step)
+        await campaigns.set_audience(data.db, campaign.id, audience)  # type: ignore[arg-type]
+        campaign = await campaigns.get(data.db, campaign.id)
+        assert campaign is not None
+        count = await campaigns.count_audience(data.db, campaign.audience, campaign.report_chat)
+        await reply(update, context, campaign_views.confirm(renderer, campaign, count), edit=True)
+    elif step == "now" and campaign.audience:
+        await _send_now(update, context, campaign)
+    elif step == "sch" and campaign.audience:
+        context.user_data.pop(COMPOSE, None)  # type: ignore[union-attr]
+        context.user_data[SCHEDULE] = campaign.id  # type: ignore[index]
+        await reply(update, context, renderer.message("campaign_ask_time", id=campaign.id,
+                                                      **await _time_hint(update, context)))
+    else:
+        return False
+    return True
+
+
+def _topic_step(context: Context, step: str) -> str | None:
+    topics = context.bot_data.library.topics
+    if step.startswith("t") and step[1:].isdigit() and int(step[1:]) < len(topics):
+        return TOPIC_PREFIX + topics[int(step[1:])].id
+    return None
+
+
+async def _send_now(update: Update, context: Context, campaign: campaigns.Campaign) -> None:
+    data = context.bot_data
+    recipients = await campaigns.start(data.db, campaign.id, data.now())
+    if recipients is None:
+        await reply(update, context, data.renderer.message("campaign_gone", id=campaign.id))
+        return
+    await moderation.audit(data.db, user_id_of(update), "broadcast sent", data.now(),
+                           f"#{campaign.id} "
+                           f"{campaign_views.summary_line(data.renderer, campaign)} "
+                           f"to {campaign.audience}", recipients)
+    data.sender.wake()
+    await reply(update, context, data.renderer.message("campaign_started", id=campaign.id,
+                                                       recipients=recipients), edit=True)
+
+
+async def _cancel(update: Update, context: Context, campaign: campaigns.Campaign) -> None:
+    data = context.bot_data
+    if not await campaigns.cancel(data.db, campaign.id, data.now()):
+        await reply(update, context, data.renderer.message("campaign_gone", id=campaign.id))
+        return
+    sent = (await campaigns.progress(data.db, campaign.id))["sent"]
+    await moderation.audit(data.db, user_id_of(update), "campaign cancelled", data.now(),
+                           f"#{campaign.id}", sent)
+    await reply(update, context, data.renderer.message("campaign_cancelled", id=campaign.id,
+                                                       sent=sent))
+
+
+async def _zone_of(context: Context, user_id: int) -> str:
+    """A moderator's own time zone: the one saved for their private chat (UTC if none)."""
+    row = await context.bot_data.db.fetchone("SELECT timezone FROM chats WHERE id = ?",
+                                             (user_id,))
+    return row[0] if row and row[0] else "UTC"
+
+
+async def _time_hint(update: Update, context: Context) -> dict[str, Any]:
+    zone_name = await _zone_of(context, user_id_of(update))
+    tomorrow = datetime.fromtimestamp(context.bot_data.now(), localtime.zone(zone_name)) + \
+        timedelta(days=1)
+    example = f"{tomorrow:%Y-%m-%d} 18:00"
+    return {"zone": zone_name, "example": example}
+
+
+async def _scheduled_time(update: Update, context: Context, campaign_id: int) -> None:
+    data = context.bot_data
+    message = update.effective_message
+    text = message.text if message and message.text else ""
+    hint = await _time_hint(update, context)
+    zone_name = hint["zone"]
+    now = datetime.fromtimestamp(data.now(), UTC)
+    moment = localtime.parse_when(text, zone_name, now)
+    if moment is None:
+        await reply(update, context, data.renderer.message(
+            "campaign_bad_time", problem=f"I couldn't read “{text[:40]}” as a date and time.",
+            **hint))
+        return
+    if moment <= now:
+        await reply(update, context, data.renderer.message(
+            "campaign_bad_time",
+            problem=f"{campaign_views.when(int(moment.timestamp()), zone_name)} is in the past.",
+            **hint))
+        return
+    campaign = await campaigns.get(data.db, campaign_id)
+    context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]
+    if campaign is None or not await campaigns.schedule(data.db, campaign_id,
+                                                        int(moment.timestamp())):
+        await reply(update, context, data.renderer.message("campaign_gone", id=campaign_id))
+        return
+    shown = campaign_views.when(int(moment.timestamp()), zone_name)
+    await moderation.audit(data.db, user_id_of(update), "broadcast scheduled", data.now(),
+                           f"#{campaign_id} for {shown} to {campaign.audience}")
+    await reply(update, context, data.renderer.message(
+        "campaign_scheduled", id=campaign_id, when=shown,
+        audience=campaign_views.describe_audience(data.renderer, campaign.audience)))
+
+
+@moderators_only
+async def campaign_list(update: Update, context: Context) -> None:
+    """/campaigns: scheduled, running and finished campaigns with their counts."""
+    data = context.bot_data
+    items = [(c, await campaigns.progress(data.db, c.id))
+             for c in await campaigns.listing(data.db)]
+    zone_name = await _zone_of(context, user_id_of(update))
+    await reply(update, context, campaign_views.campaign_list(data.renderer, items, zone_name))

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.context import Context
-from bot.replies import reply
+from bot.replies import reply, send
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def on_error(update: object, context: Context) -> None:
             out = data.renderer.message(
                 "owner_error_report", where=where, error=repr(error)[:500]
             )
-            await context.bot.send_message(owner, out.text)
+            await send(context.bot, owner, out)
         except Exception:  # noqa: BLE001
             log.warning("could not report the error to owner %s", owner)
 

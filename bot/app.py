@@ -196,8 +196,11 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         await data.sender.start()
         queue = app.job_queue
         assert queue is not None, "python-telegram-bot[job-queue] is required"
-        # First run at once: reminders missed while the bot was down go out now.
-        queue.run_repeating(minute_tick, interval=60, first=1, name="minute-tick")
+        # Once at start-up (reminders missed while the bot was down go out now), then at the
+        # start of every minute, so an 08:00 reminder leaves at 08:00:01, not up to 59 s late.
+        queue.run_once(minute_tick, when=1, name="catch-up")
+        queue.run_repeating(minute_tick, interval=60, first=61 - time.time() % 60,
+                            name="minute-tick")
     log.info("bot ready: %d cards in %d topics, database %s",
              len(data.library.cards), len(data.library.topics), data.settings.database)
 

@@ -6,8 +6,6 @@ from collections.abc import Collection, Mapping
 
 from bot.content import Card, Library
 
-__all__ = ["Card", "next_card"]
-
 
 def next_card(library: Library, last_read: Mapping[str, int], *, after: str | None = None,
               topics: Collection[str] | None = None) -> Card | None:

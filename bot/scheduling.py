@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot import localtime, outbox, reading
-from bot.content import Library
+from bot.content import Card, Library
 from bot.outbox import Entry
 from bot.store.db import Database
 
@@ -118,7 +118,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
 
 
 def _pick_card(library: Library, reads: str | None, last_card: str | None,
-               focus: str | None) -> reading.Card | None:
+               focus: str | None) -> Card | None:
     last_read: dict[str, int] = {}
     for item in (reads or "").split(","):
         card_id, _, when = item.partition(" ")

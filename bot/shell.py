@@ -13,7 +13,7 @@ from telegram import Update
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.content import Library
-from bot.offline import BOT_USER, ApiCall, OfflineBotAPI
+from bot.offline import ApiCall, OfflineBotAPI
 from bot.telegram_html import to_plain
 
 SHELL_CHAT_ID = 424242
@@ -117,5 +117,3 @@ def _message(text: str, user: dict[str, Any], chat: dict[str, Any]) -> dict[str,
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return {"message": message}
 
-
-__all__ = ["run_shell", "BOT_USER"]

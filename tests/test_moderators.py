@@ -310,3 +310,15 @@ async def test_reload_keeps_the_old_library_when_the_new_one_is_broken(
     assert victim.title not in topic.plain
     assert world.rows("SELECT action FROM audit_log ORDER BY id") == [("reload failed",),
                                                                      ("reload",)]
+
+
+async def test_a_removed_moderator_cannot_finish_scheduling(world: Harness) -> None:
+    await world.send(f"/mod add {MOD}", chat_id=OWNER)
+    _, menu = await compose(world, chat_id=MOD)
+    confirm = Harness.only_reply(await world.press(data_of(menu, "👥 All subscribers (5)"),
+                                                   chat_id=MOD))
+    await world.press(data_of(confirm, "🕒 Schedule…"), chat_id=MOD)
+    await world.send(f"/mod remove {MOD}", chat_id=OWNER)
+    reply = Harness.only_reply(await world.send("tomorrow 18:30", chat_id=MOD))
+    assert "Scheduled" not in reply.plain and "scheduled for" not in reply.plain
+    assert world.rows("SELECT status FROM campaigns") == [("draft",)]

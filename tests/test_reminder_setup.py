@@ -237,3 +237,14 @@ async def test_keeping_the_saved_zone_in_a_new_set_up(clock: Harness) -> None:
     ask_days = Harness.only_reply(await bot.press(data_of(ask_zone, "Keep Australia/Sydney")))
     done = Harness.only_reply(await bot.press(data_of(ask_days, "Every day")))
     assert "every day at 21:00 (Australia/Sydney)" in done.plain
+
+
+async def test_an_anonymous_group_admin_may_change_the_groups_reminders(clock: Harness) -> None:
+    bot = clock
+    group = -100777
+    post = bot.message("/remind 08:00 London", chat_id=group, chat_type="supergroup",
+                       user_id=1087968824)  # Telegram's stand-in user for anonymous admins
+    post["sender_chat"] = {"id": group, "type": "supergroup", "title": "Eczema parents"}
+    reply = Harness.only_reply(await bot.feed({"message": post}))
+    assert "All set" in reply.plain
+    assert bot.rows("SELECT chat_id FROM schedules") == [(group,)]

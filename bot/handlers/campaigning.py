@@ -65,16 +65,16 @@ async def composed(update: Update, context: Context) -> bool:
     user_data = context.user_data
     if not user_data or not private_chat(update):
         return False
+    if not user_data.get(SCHEDULE) and not user_data.get(COMPOSE):
+        return False
+    data = context.bot_data
+    if not await moderation.is_moderator(data.db, data.settings.admin_ids, user_id_of(update)):
+        user_data.pop(COMPOSE, None)  # removed as a moderator meanwhile
+        user_data.pop(SCHEDULE, None)
+        return False
     if user_data.get(SCHEDULE):
         await _scheduled_time(update, context, int(user_data[SCHEDULE]))
         return True
-    if not user_data.get(COMPOSE):
-        return False
-    if not await moderation.is_moderator(context.bot_data.db, context.bot_data.settings.admin_ids,
-                                         user_id_of(update)):
-        user_data.pop(COMPOSE, None)  # removed as a moderator meanwhile
-        return False
-    data = context.bot_data
     message = update.effective_message
     assert message is not None
     photo = message.photo[-1].file_id if message.photo else None

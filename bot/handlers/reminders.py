@@ -25,6 +25,10 @@ async def may_change(update: Update, context: Context) -> bool:
         return False
     if chat.type == ChatType.PRIVATE or chat.type == ChatType.CHANNEL:
         return True
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None \
+            and message.sender_chat.id == chat.id:
+        return True  # an anonymous admin posts as the group itself
     user = update.effective_user
     if user is None:
         return False
@@ -128,7 +132,7 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
     data = context.bot_data
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     await subscriptions.set_schedule(data.db, chat_id, CARD, zone_name, minute, days, data.now())
-    _flow(context).clear()
+    end_flow(context)
     settings = await subscriptions.load(data.db, chat_id)
     assert settings is not None
     await reply(update, context, reminder_views.confirmed(data.renderer, settings), edit=True)
@@ -327,7 +331,7 @@ async def stop(update: Update, context: Context) -> None:
     chat = update.effective_chat
     await remember_chat(update, context)
     await subscriptions.stop(data.db, chat.id)  # type: ignore[union-attr]
-    _flow(context).clear()
+    end_flow(context)
     await reply(update, context, data.renderer.message("stopped"))
 
 
@@ -358,6 +362,6 @@ async def _focus_button(update: Update, context: Context, nonce: str, value: str
         return
     chosen = [t.id for i, t in enumerate(topics) if mask & (1 << i)]
     await subscriptions.set_focus(data.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
-    _flow(context).clear()
+    end_flow(context)
     names = ", ".join(t.title for t in topics if t.id in chosen)
     await reply(update, context, data.renderer.message("focus_saved", chosen=names), edit=True)

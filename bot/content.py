@@ -20,6 +20,7 @@ MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callba
 MAX_TITLE = 80
 MAX_BODY = 900  # about one phone screen
 MAX_SOURCE_DETAIL = 120  # the "Where this comes from" line must not double the card
+MAX_CAUTION = 200  # one short sentence: it is repeated in every excerpt, so it must stay small
 AUDIENCES = frozenset({"everyone", "adults", "parents"})
 
 
@@ -79,6 +80,9 @@ class Card:
     body: str  # as written, for search
     body_html: str  # Telegram HTML, already escaped
     file: str
+    # One plain sentence shown with every form of the card (full, excerpt, daily, shared), so
+    # a warning such as "ask your child's doctor first" is never cut away with the body.
+    caution: str = ""
 
 
 @dataclass(frozen=True)
@@ -300,6 +304,7 @@ def _load_card(path: Path, root: Path, topic_ids: set[str], sources: dict[str, S
         problems.append(Problem(name, "keywords", "must be a list of words"))
         keywords = []
     card_sources = _card_sources(meta.get("sources"), sources, name, problems)
+    caution = _caution(meta, name, problems)
 
     body = match.group(2).strip()
     body_html = body_to_html(body)
@@ -318,7 +323,28 @@ def _load_card(path: Path, root: Path, topic_ids: set[str], sources: dict[str, S
         id=card_id, topic=topic, title=title, audience=audience, order=order,
         keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
         sources=tuple(card_sources), body=body, body_html=body_html, file=name,
+        caution=caution,
     )
+
+
+def _caution(meta: dict[str, Any], name: str, problems: list[Problem]) -> str:
+    """The optional caution: one plain line, since it is shown as-is beside every excerpt."""
+    if "caution" not in meta:
+        return ""
+    raw = meta["caution"]
+    if not isinstance(raw, str) or not raw.strip():
+        problems.append(Problem(name, "caution", "must be one sentence of text, or left out"))
+        return ""
+    caution = raw.strip()
+    if "\n" in caution:
+        problems.append(Problem(name, "caution", "must be a single line"))
+    if len(caution) > MAX_CAUTION:
+        problems.append(Problem(name, "caution", f"{len(caution)} characters; "
+                                                 f"keep it to {MAX_CAUTION}"))
+    if re.search(r"\*\*|(?<!\w)_|_(?!\w)", caution):
+        # It is shown escaped, not converted, so the markers would reach the reader as symbols.
+        problems.append(Problem(name, "caution", "plain text only: no ** or _ markers"))
+    return caution
 
 
 def _card_sources(raw: Any, sources: dict[str, Source], name: str,

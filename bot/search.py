@@ -36,6 +36,7 @@ How a message is scored, step by step:
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -268,8 +269,7 @@ class CardIndex:
         """The message as index terms, each with its weight (1.0, less for a corrected typo),
         and how many distinct words it has that are not stop-words (known to the library or
         not): the measure of how much of the message the terms account for."""
-        if len(text) > MAX_CHARS:
-            text = text[:MAX_CHARS].rsplit(None, 1)[0]
+        text = _first_chars(text)
         # A lone letter ("b" of "B. lactis", or markup like <b>) says nothing about a subject.
         words = [w for w in normalise(text).split() if len(w) > 1 or w.isdigit()][:MAX_WORDS]
         corrected: list[tuple[str, float]] = []
@@ -328,6 +328,20 @@ class CardIndex:
         if best is None:
             return None
         return best[2], CORRECTED_WEIGHT[best[0]]
+
+
+_LAST_WORD = re.compile(r"\S+\Z")
+
+
+def _first_chars(text: str) -> str:
+    """The first MAX_CHARS characters, without a word the cut went through (and "" when they
+    are all whitespace: a wall of spaces or newlines asks nothing)."""
+    if len(text) <= MAX_CHARS:
+        return text
+    head = text[:MAX_CHARS]
+    if not text[MAX_CHARS].isspace():
+        head = _LAST_WORD.sub("", head)
+    return head
 
 
 def _allowed_edits(length: int) -> int:

@@ -26,7 +26,8 @@ async def start(update: Update, context: Context) -> None:
     if before == "stopped" and await reminders.may_change(update, context):
         await reminders.resume_quietly(update, context, announce=True)
     renderer = data.renderer
-    payload = context.args[0] if context.args else ""
+    # Card ids are lower case; a link someone retyped in capitals still opens its card.
+    payload = context.args[0].lower() if context.args else ""
     if payload.startswith(DEEP_LINK_CARD):
         await show_card(update, context, payload[len(DEEP_LINK_CARD):])
         return

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.numbers import whole_number
+
 DEFAULT_DATABASE = "bot.sqlite3"
 DEFAULT_SHELL_DATABASE = "bot-shell.sqlite3"
 PACKAGE_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -97,21 +99,23 @@ def _admin_ids(raw: str) -> frozenset[int]:
     for part in raw.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.isdigit() or int(part) <= 0:
+        user_id = whole_number(part)
+        if not user_id:
             raise ConfigError(
                 "BOT_ADMIN_IDS", f"{part!r} is not a Telegram user id (comma-separated numbers)"
             )
-        ids.add(int(part))
+        ids.add(user_id)
     return frozenset(ids)
 
 
 def _send_rate(raw: str) -> int:
     if not raw:
         return 30
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+    rate = whole_number(raw, most=1000)
+    if not rate:
         raise ConfigError("BOT_SEND_RATE", f"{raw!r} is not a whole number of messages per "
                                            "second from 1 to 1000")
-    return int(raw)
+    return rate
 
 
 def _content_dir(raw: str) -> Path:

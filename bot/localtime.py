@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.numbers import whole_number
+
 EVERY_DAY = 0b1111111  # bit 0 = Monday ... bit 6 = Sunday
 WEEKDAYS = 0b0011111
 WEEKENDS = 0b1100000
@@ -206,18 +208,22 @@ def _parse_day(words: list[str], today: date) -> date | None:
     # "25 dec [2026]" or "dec 25 [2026]"
     parts = list(words)
     year = today.year
-    if len(parts) == 3 and parts[2].isdigit() and len(parts[2]) == 4:
-        year = int(parts.pop())
+    if len(parts) == 3:
+        typed_year = whole_number(parts.pop()) if len(parts[2]) == 4 else None
+        if typed_year is None:
+            return None
+        year = typed_year
     if len(parts) != 2:
         return None
-    day_text, month_text = (parts if parts[0].isdigit() else parts[::-1])
+    day_text, month_text = (parts if whole_number(parts[0]) is not None else parts[::-1])
     month = next((i + 1 for i, m in enumerate(_MONTHS) if month_text.startswith(m)), None)
-    if month is None or not day_text.isdigit():
+    day_number = whole_number(day_text, most=31)
+    if month is None or day_number is None:
         return None
     try:
-        found = date(year, month, int(day_text))
+        found = date(year, month, day_number)
+        if len(words) == 2 and found < today:  # "5 jan" in December means next January
+            found = date(year + 1, month, day_number)
     except ValueError:
         return None
-    if len(words) == 2 and found < today:  # "5 jan" in December means next January
-        found = date(year + 1, month, int(day_text))
     return found

@@ -13,6 +13,7 @@ from telegram import Update
 from bot.app import build_application, running
 from bot.config import Settings
 from bot.content import Library
+from bot.numbers import whole_number
 from bot.offline import ApiCall, OfflineBotAPI
 from bot.telegram_html import to_plain
 
@@ -83,10 +84,9 @@ async def run_shell(settings: Settings, library: Library, *, first_name: str = "
 
 def _press(transcript: Transcript, text: str, user: dict[str, Any]) -> dict[str, Any] | None:
     """A number that names a shown button becomes a button press ({} for a link button)."""
-    if not text.strip().isdigit():
-        return None
-    number = int(text.strip())
-    if not 1 <= number <= len(transcript.buttons) or transcript.button_message is None:
+    number = whole_number(text.strip())
+    if number is None or not 1 <= number <= len(transcript.buttons) \
+            or transcript.button_message is None:
         return None
     button = transcript.buttons[number - 1]
     if "callback_data" not in button:

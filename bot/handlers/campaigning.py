@@ -13,6 +13,7 @@ from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
 from bot.context import Context
 from bot.handlers import fallback
 from bot.handlers.moderators import allowed, moderators_only, private_chat, say, user_id_of
+from bot.numbers import whole_number
 from bot.replies import reply
 from bot.telegram_html import visible_length
 
@@ -126,7 +127,8 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         return True
     data = context.bot_data
     raw_id, _, step = action.arg.partition(":")
-    campaign = await campaigns.get(data.db, int(raw_id)) if raw_id.isdigit() else None
+    campaign_id = whole_number(raw_id)  # beyond 64 bits no campaign can have it: stale
+    campaign = await campaigns.get(data.db, campaign_id) if campaign_id is not None else None
     if campaign is None:
         return False
     renderer = data.renderer
@@ -161,9 +163,8 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
 
 def _topic_step(context: Context, step: str) -> str | None:
     topics = context.bot_data.library.topics
-    if step.startswith("t") and step[1:].isdigit() and int(step[1:]) < len(topics):
-        return TOPIC_PREFIX + topics[int(step[1:])].id
-    return None
+    index = whole_number(step[1:], most=len(topics) - 1) if step.startswith("t") else None
+    return TOPIC_PREFIX + topics[index].id if index is not None else None
 
 
 async def _send_now(update: Update, context: Context, campaign: campaigns.Campaign) -> None:

@@ -10,6 +10,7 @@ from bot import callbacks, habit_views, localtime, reminder_views, subscriptions
 from bot.context import Context
 from bot.handlers.common import remember_chat
 from bot.handlers.reminders import chosen_mask, current_flow, end_flow, may_change, new_flow
+from bot.numbers import whole_number
 from bot.replies import reply
 from bot.store import checkins
 from bot.subscriptions import CHECKIN, SUMMARY
@@ -37,15 +38,15 @@ async def habit_button(update: Update, context: Context, action: callbacks.Actio
     if not await may_change(update, context):
         return True
     habits = data.library.habits
-    if value.startswith("t") and value[1:].isdigit() and flow.get("step") == "habit_time":
-        await save_checkin_time(update, context, int(value[1:]) % (24 * 60))
+    minute = whole_number(value[1:], most=24 * 60 - 1) if value.startswith("t") else None
+    if minute is not None and flow.get("step") == "habit_time":
+        await save_checkin_time(update, context, minute)
         return True
     done = value.startswith("done")
-    raw = value.removeprefix("done")
-    if flow.get("step") != "habits" or not raw.isdigit() or int(raw) >= 1 << len(habits):
+    mask = whole_number(value.removeprefix("done"), most=(1 << len(habits)) - 1)
+    if flow.get("step") != "habits" or mask is None:
         await reply(update, context, data.renderer.message("stale_setup"))
         return True
-    mask = int(raw)
     if not done:
         await reply(update, context, habit_views.picker(data.renderer, nonce, mask), edit=True)
         return True
@@ -116,8 +117,8 @@ async def checkin_answer(update: Update, context: Context, action: callbacks.Act
     data = context.bot_data
     parts = action.arg.split(":")
     habits = data.library.habits
-    if len(parts) != 3 or parts[2] not in ("y", "n") or not parts[1].isdigit() \
-            or int(parts[1]) >= len(habits):
+    index = whole_number(parts[1], most=len(habits) - 1) if len(parts) == 3 else None
+    if index is None or parts[2] not in ("y", "n"):
         return False
     try:
         day = datetime.strptime(parts[0], "%Y%m%d").date()
@@ -129,9 +130,8 @@ async def checkin_answer(update: Update, context: Context, action: callbacks.Act
     if not today - timedelta(days=7) <= day <= today:
         return False  # an answer for a week-old check-in would rewrite history
     await remember_chat(update, context)
-    await checkins.record(data.db, chat_id, day, habits[int(parts[1])].id, parts[2] == "y",
-                          data.now())
-    chosen = [h for h in habits if settings and h.id in settings.habits] or [habits[int(parts[1])]]
+    await checkins.record(data.db, chat_id, day, habits[index].id, parts[2] == "y", data.now())
+    chosen = [h for h in habits if settings and h.id in settings.habits] or [habits[index]]
     answered = await checkins.answers(data.db, chat_id, day)
     out = habit_views.checkin(data.renderer, day, chosen,
                               {h: v for (h, d), v in answered.items() if d == day.isoformat()})

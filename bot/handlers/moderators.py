@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from bot import moderation
 from bot.context import Context
 from bot.handlers import fallback
+from bot.numbers import whole_number
 from bot.replies import reply
 
 Handler = Callable[[Update, Context], Awaitable[None]]
@@ -93,8 +94,8 @@ async def mod(update: Update, context: Context) -> None:
 
 def _target_user(update: Update, args: list[str]) -> int | None:
     if args:
-        text = args[0].strip()
-        return int(text) if text.isdigit() and 0 < int(text) < 2**53 else None
+        user_id = whole_number(args[0].strip(), most=2**53 - 1)  # Telegram's largest user id
+        return user_id if user_id else None
     message = update.effective_message
     replied = message.reply_to_message if message else None
     origin = replied.forward_origin if replied else None

@@ -12,6 +12,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from bot import callbacks, localtime, reminder_views, subscriptions
 from bot.context import Context
 from bot.handlers.common import remember_chat
+from bot.numbers import whole_number
 from bot.replies import reply
 from bot.subscriptions import CARD
 
@@ -197,21 +198,22 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         return True
     if not await may_change(update, context):
         return True
-    if action.kind == "rt" and flow.get("step") == "time" and value.isdigit() \
-            and int(value) < 24 * 60:
-        await _after_time(update, context, int(value))
+    number = whole_number(value)
+    if action.kind == "rt" and flow.get("step") == "time" and number is not None \
+            and number < 24 * 60:
+        await _after_time(update, context, number)
     elif action.kind == "rz" and flow.get("step") == "zone":
         zone_name = await _zone_from_button(update, context, value)
         if zone_name is None:
             return False
         await _after_zone(update, context, zone_name)
-    elif action.kind == "rdt" and flow.get("step") == "days" and value.isdigit() \
-            and int(value) <= localtime.EVERY_DAY:
-        await reply(update, context, reminder_views.pick_days(data.renderer, nonce, int(value)),
+    elif action.kind == "rdt" and flow.get("step") == "days" and number is not None \
+            and number <= localtime.EVERY_DAY:
+        await reply(update, context, reminder_views.pick_days(data.renderer, nonce, number),
                     edit=True)
-    elif action.kind == "rd" and flow.get("step") == "days" and value.isdigit() \
-            and 0 < int(value) <= localtime.EVERY_DAY:
-        await _save(update, context, flow["minute"], flow["zone"], int(value))
+    elif action.kind == "rd" and flow.get("step") == "days" and number is not None \
+            and 0 < number <= localtime.EVERY_DAY:
+        await _save(update, context, flow["minute"], flow["zone"], number)
     elif action.kind == "focus" and flow.get("step") == "focus":
         await _focus_button(update, context, nonce, value)
     else:
@@ -224,8 +226,9 @@ async def _zone_from_button(update: Update, context: Context, value: str) -> str
     if value == "keep":
         settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
         return settings.timezone if settings else None
-    if value.isdigit() and int(value) < len(data.library.zone_buttons):
-        return data.library.zone_buttons[int(value)][1]
+    index = whole_number(value, most=len(data.library.zone_buttons) - 1)
+    if index is not None:
+        return data.library.zone_buttons[index][1]
     return None
 
 
@@ -274,13 +277,14 @@ async def pause_command(update: Update, context: Context) -> None:
     """/pause N: no scheduled messages for N days."""
     data = context.bot_data
     text = " ".join(context.args or []).strip() or "3"
-    if not text.isdigit() or not 1 <= int(text) <= subscriptions.MAX_PAUSE_DAYS:
+    days = whole_number(text, most=subscriptions.MAX_PAUSE_DAYS)
+    if days is None or days < 1:
         await reply(update, context, data.renderer.message(
-            "bad_pause", text=text, max_days=subscriptions.MAX_PAUSE_DAYS))
+            "bad_pause", text=text[:40], max_days=subscriptions.MAX_PAUSE_DAYS))
         return
     if not await may_change(update, context):
         return
-    await _pause(update, context, int(text))
+    await _pause(update, context, days)
 
 
 async def _pause(update: Update, context: Context, days: int) -> None:
@@ -351,11 +355,10 @@ async def _focus_button(update: Update, context: Context, nonce: str, value: str
     data = context.bot_data
     topics = data.library.topics
     done = value.startswith("done")
-    raw = value.removeprefix("done")
-    if not raw.isdigit() or int(raw) >= 1 << len(topics):
+    mask = whole_number(value.removeprefix("done"), most=(1 << len(topics)) - 1)
+    if mask is None:
         await reply(update, context, data.renderer.message("stale_setup"))
         return
-    mask = int(raw)
     if not done:
         await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask),
                     edit=True)

@@ -185,9 +185,12 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime | None:
     day = _parse_day(day_words, today)
     if day is None:
         return None
-    moment = occurrence(tz, day, minute).astimezone(tz)
-    if not day_words and moment <= now:  # a bare time means the next one
-        moment = occurrence(tz, today + timedelta(days=1), minute).astimezone(tz)
+    try:
+        moment = occurrence(tz, day, minute).astimezone(tz)
+        if not day_words and moment <= now:  # a bare time means the next one
+            moment = occurrence(tz, today + timedelta(days=1), minute).astimezone(tz)
+    except OverflowError:
+        return None  # 9999-12-31 23:59 west of UTC is past the last moment Python can hold
     return moment
 
 

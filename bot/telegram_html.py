@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
+
+from telegram import MessageEntity
 
 # The tags Telegram's HTML parse mode knows (https://core.telegram.org/bots/api#html-style).
 ALLOWED_TAGS = frozenset(
@@ -16,6 +19,16 @@ MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 _NAMED_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+# The attributes each tag may carry, and what their values must look like.
+_ATTRIBUTES: dict[str, dict[str, re.Pattern[str]]] = {
+    "a": {"href": re.compile(r".+", re.S)},
+    "span": {"class": re.compile(r"tg-spoiler")},
+    "code": {"class": re.compile(r"language-[^\s\"]+")},
+    "tg-emoji": {"emoji-id": re.compile(r"[0-9]+")},
+    "blockquote": {"expandable": re.compile(r"")},
+}
+# A start tag as this bot writes one: every value in double quotes, none containing a quote.
+_START_TAG = re.compile(r'<[a-z][a-z-]*(?:\s+[a-z][a-z-]*(?:="[^"<>]*")?)*\s*>')
 
 
 class _Checker(HTMLParser):
@@ -27,6 +40,15 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"tag <{tag}> is not allowed by Telegram")
+        raw = self.get_starttag_text() or ""
+        if not _START_TAG.fullmatch(raw):
+            self.problems.append(f"{raw[:40]}: attribute values must be in double quotes, "
+                                 "with any quote inside them written &quot;")
+        allowed = _ATTRIBUTES.get(tag, {})
+        for name, value in attrs:
+            rule = allowed.get(name)
+            if rule is None or not rule.fullmatch(value or ""):
+                self.problems.append(f"<{tag}> cannot have {name}={value!r}")
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -68,3 +90,78 @@ def visible_length(text: str) -> int:
 def to_plain(text: str) -> str:
     """Telegram HTML as a terminal shows it: tags dropped, entities decoded."""
     return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+# --- a message a person formatted, as Telegram HTML ---------------------------------------------
+_WRAPPERS = {
+    MessageEntity.BOLD: ("<b>", "</b>"),
+    MessageEntity.ITALIC: ("<i>", "</i>"),
+    MessageEntity.UNDERLINE: ("<u>", "</u>"),
+    MessageEntity.STRIKETHROUGH: ("<s>", "</s>"),
+    MessageEntity.SPOILER: ("<tg-spoiler>", "</tg-spoiler>"),
+    MessageEntity.CODE: ("<code>", "</code>"),
+    MessageEntity.BLOCKQUOTE: ("<blockquote>", "</blockquote>"),
+    MessageEntity.EXPANDABLE_BLOCKQUOTE: ("<blockquote expandable>", "</blockquote>"),
+}
+
+
+def from_entities(text: str | None, entities: Sequence[MessageEntity]) -> str:
+    """A message's text and its formatting entities as Telegram HTML that Telegram accepts.
+
+    PTB's `text_html` is not that: it leaves a link's URL unescaped (`&` is rejected, a `"`
+    closes the attribute early), names a code block's language without `language-`, and writes
+    a date as `<tg-time>`. Here every text and attribute value is escaped, dates and
+    other entities that are not formatting (mentions, hashtags, plain URLs) stay plain text.
+    """
+    if not text:
+        return ""
+    units = text.encode("utf-16-le")  # entity offsets count UTF-16 code units
+    ordered = sorted(entities, key=lambda e: (e.offset, -e.length))
+    return _html_between(units, ordered, 0, len(units) // 2)
+
+
+def _html_between(units: bytes, entities: list[MessageEntity], start: int, end: int) -> str:
+    parts: list[str] = []
+    at = start
+    i = 0
+    while i < len(entities):
+        entity = entities[i]
+        stop = min(entity.offset + entity.length, end)
+        j = i + 1
+        while j < len(entities) and entities[j].offset < stop:
+            j += 1  # entities that start inside this one are rendered inside it
+        if at <= entity.offset < stop:
+            inside = [e for e in entities[i + 1:j] if e.offset + e.length <= stop]
+            parts.append(_text(units, at, entity.offset))
+            parts.append(_wrap(entity, _html_between(units, inside, entity.offset, stop)))
+            at = stop
+        i = j
+    parts.append(_text(units, at, end))
+    return "".join(parts)
+
+
+def _text(units: bytes, start: int, end: int) -> str:
+    return html.escape(units[start * 2:end * 2].decode("utf-16-le", errors="replace"),
+                       quote=False)
+
+
+def _attribute(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _wrap(entity: MessageEntity, inner: str) -> str:
+    if entity.type in _WRAPPERS:
+        opening, closing = _WRAPPERS[entity.type]
+        return f"{opening}{inner}{closing}"
+    if entity.type == MessageEntity.PRE:
+        if entity.language:
+            return (f'<pre><code class="language-{_attribute(entity.language)}">{inner}'
+                    "</code></pre>")
+        return f"<pre>{inner}</pre>"
+    if entity.type == MessageEntity.TEXT_LINK and entity.url:
+        return f'<a href="{_attribute(entity.url)}">{inner}</a>'
+    if entity.type == MessageEntity.TEXT_MENTION and entity.user:
+        return f'<a href="tg://user?id={int(entity.user.id)}">{inner}</a>'
+    if entity.type == MessageEntity.CUSTOM_EMOJI and entity.custom_emoji_id:
+        return f'<tg-emoji emoji-id="{_attribute(entity.custom_emoji_id)}">{inner}</tg-emoji>'
+    return inner  # date_time, mention, hashtag, url, email...: the text as written

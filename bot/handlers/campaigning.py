@@ -15,10 +15,11 @@ from bot.handlers import fallback
 from bot.handlers.moderators import allowed, moderators_only, private_chat, say, user_id_of
 from bot.numbers import whole_number
 from bot.replies import reply
-from bot.telegram_html import visible_length
+from bot.telegram_html import from_entities, visible_length
 
 COMPOSE = "compose"  # user_data: waiting for a broadcast's message
 SCHEDULE = "schedule_campaign"  # user_data: waiting for a campaign's send time
+SCHEDULE_HORIZON = timedelta(days=366)  # further ahead is a mistyped year, not a plan
 
 
 # --- composing a broadcast -----------------------------------------------------------------------
@@ -79,7 +80,8 @@ async def composed(update: Update, context: Context) -> bool:
     message = update.effective_message
     assert message is not None
     photo = message.photo[-1].file_id if message.photo else None
-    body = (message.caption_html if photo else message.text_html) or ""
+    body = from_entities(message.caption, message.caption_entities) if photo \
+        else from_entities(message.text, message.entities)
     if not photo and not body.strip():
         await _compose_problem(update, context, "That message has no text. Send text, or a "
                                "photo with a caption.")
@@ -222,11 +224,12 @@ async def _scheduled_time(update: Update, context: Context, campaign_id: int) ->
             "campaign_bad_time", problem=f"I couldn't read “{text[:40]}” as a date and time.",
             **hint))
         return
-    if moment <= now:
+    if moment <= now or moment > now + SCHEDULE_HORIZON:
+        shown = campaign_views.when(int(moment.timestamp()), zone_name)
         await reply(update, context, data.renderer.message(
-            "campaign_bad_time",
-            problem=f"{campaign_views.when(int(moment.timestamp()), zone_name)} is in the past.",
-            **hint))
+            "campaign_bad_time", problem=f"{shown} is in the past." if moment <= now else
+            f"{shown} is more than a year away; a campaign can be scheduled up to a year "
+            "ahead.", **hint))
         return
     campaign = await campaigns.get(data.db, campaign_id)
     context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot import callbacks
 from bot.context import Context
@@ -15,7 +16,17 @@ SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
 async def button(update: Update, context: Context) -> None:
     """Route a button press; forged or outdated data gets the stale answer and changes nothing."""
     query = update.callback_query
-    action = callbacks.parse(query.data if query else None)
+    if query is None:
+        return
+    chat = update.effective_chat
+    if chat is None:
+        # A message shared by inline mode (inline_message_id, no message): there is no chat
+        # here to read, change or answer in. Stop the spinner with a short note, change nothing.
+        await query.answer(context.bot_data.library.label("button_elsewhere"))
+        return
+    if chat.type == ChatType.CHANNEL and not await reminders.may_change(update, context):
+        return  # a subscriber's press under a channel post: answered quietly, nothing changes
+    action = callbacks.parse(query.data)
     handled = False
     if action is None:
         handled = False

@@ -20,24 +20,39 @@ FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minu
 
 
 async def may_change(update: Update, context: Context) -> bool:
-    """Anyone in a private chat; in a group, only its administrators; a channel's posts are."""
+    """Anyone in a private chat; in a group or a channel, only its administrators.
+
+    A channel's own posts are its admins'; so is a group message sent as the group itself (an
+    anonymous admin). Anyone else is told so: in a group by a message, in a channel quietly,
+    at the top of their own screen (its subscribers must not fill the channel).
+    """
     chat = update.effective_chat
     if chat is None:
         return False
-    if chat.type == ChatType.PRIVATE or chat.type == ChatType.CHANNEL:
+    if chat.type == ChatType.PRIVATE:
         return True
+    query = update.callback_query
     message = update.effective_message
-    if message is not None and message.sender_chat is not None \
-            and message.sender_chat.id == chat.id:
-        return True  # an anonymous admin posts as the group itself
-    user = update.effective_user
-    if user is None:
+    if query is None and (chat.type == ChatType.CHANNEL or (
+            message is not None and message.sender_chat is not None
+            and message.sender_chat.id == chat.id)):
+        return True
+    if await is_admin(update, context):
+        return True
+    if query is not None and chat.type == ChatType.CHANNEL:
+        await query.answer(context.bot_data.library.label("channel_admins_only"))
+    else:
+        await reply(update, context, context.bot_data.renderer.message("admins_only"))
+    return False
+
+
+async def is_admin(update: Update, context: Context) -> bool:
+    """Whether the person behind this update administers its chat (asked of Telegram)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return False
     member = await context.bot.get_chat_member(chat.id, user.id)
-    if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
-        return True
-    await reply(update, context, context.bot_data.renderer.message("admins_only"))
-    return False
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 def _flow(context: Context) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from bot import telegram_html
+from bot.problems import Problem
 
 CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callback_data
@@ -22,16 +23,6 @@ MAX_BODY = 900  # about one phone screen
 MAX_SOURCE_DETAIL = 120  # the "Where this comes from" line must not double the card
 MAX_CAUTION = 200  # one short sentence: it is repeated in every excerpt, so it must stay small
 AUDIENCES = frozenset({"everyone", "adults", "parents"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
 
 
 class ContentError(Exception):

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import Problem
+from bot.problems import Problem
 
 GUIDANCE_KINDS = ("emergency", "infection", "eye", "child", "self_harm")
 

@@ -1,0 +1,633 @@
+"""Urgent-care triage: which tier of help a message needs, from rules in content/triage.yaml.
+
+The rules are data a clinician can read. They are built from *concepts* (lists of words and
+phrases: who, body part, sign, trigger, feeling very unwell) and each rule names the concepts
+that must all appear close together. Around that sit the things that make plain keyword lists
+fail on messages nobody here wrote:
+
+- negation: a concept preceded by "no", "not", "without"... in the same clause does not count
+  ("no fever", "not struggling to breathe");
+- figures of speech and objects: a concept inside a known idiom ("wheezing with laughter",
+  "dying to try") or next to an object ("the yoghurt has a yellow crust") does not count;
+- questions about a thing rather than reports of it ("does eczema cause wheezing?");
+- things long past ("she had a reaction last year").
+
+Messages in other languages are recognised by script or by common words, and emergency or
+crisis words in those languages still reach the right tier.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.problems import Problem
+
+# Most urgent first: the order a reply shows them in.
+TIERS = ("emergency", "crisis", "same_day", "distress", "caution")
+ALARM_TIERS = frozenset({"emergency", "crisis", "same_day"})
+BREAK = "|"  # a clause break in the token stream: negation does not reach across it
+# Concepts that frame a message rather than name a sign: searched whenever a rule may fire.
+FRAMING = ("figure_of_speech", "asking_about", "personal_report", "hypothetical", "long_past",
+           "happening_now")
+DEFAULT_WITHIN = 8
+NEGATION_REACH = 3
+
+
+# --- the message as tokens --------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "", "'": "", "\u2018": "", "`": ""})
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[a-z]+|[.!?;,:()\n]+")
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The English-readable words of a message, with clause breaks kept as BREAK."""
+
+    words: tuple[str, ...]
+    joined: str  # words joined by single spaces, for phrase search
+    starts: tuple[int, ...]  # character offset of each word in `joined`
+
+    def index_at(self, offset: int) -> int:
+        """The word that starts at or contains this character offset."""
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+def tokenise(text: str, emoji: Mapping[str, str] | None = None) -> Tokens:
+    """Lower case, accents and apostrophes dropped ("Can't" -> "cant"), emoji as words."""
+    if emoji:
+        for symbol, word in emoji.items():
+            if symbol in text:
+                text = text.replace(symbol, f" {word} ")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().translate(_APOSTROPHES)
+    words: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token[0] in ".!?;,:()\n":
+            if words and words[-1] != BREAK:
+                words.append(BREAK)
+        else:
+            words.append(token)
+    starts, offset = [], 0
+    for word in words:
+        starts.append(offset)
+        offset += len(word) + 1
+    return Tokens(tuple(words), " ".join(words), tuple(starts))
+
+
+# --- concepts ---------------------------------------------------------------------------
+
+def _term_pattern(term: str) -> str:
+    """One term as a regex: words in order, `*` ends a word prefix, `re:` is a raw regex."""
+    if term.startswith("re:"):
+        return f"(?:{term[3:].strip()})"
+    parts = []
+    for word in term.split():
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + "[a-z]*")
+        else:
+            parts.append(re.escape(word))
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    pattern: re.Pattern[str]
+    exact: frozenset[str] = frozenset()  # words a match can start with
+    prefixes: frozenset[str] = frozenset()  # word beginnings a match can start with
+    digits: bool = False  # a match can start with a number
+    anywhere: bool = False  # no anchor could be worked out: search the whole text
+
+    def spans(self, tokens: Tokens) -> list[tuple[int, int]]:
+        """(first word, last word) of every place the concept appears."""
+        found = []
+        for match in self.pattern.finditer(tokens.joined):
+            first = tokens.index_at(match.start())
+            found.append((first, first + tokens.joined.count(" ", match.start(), match.end())))
+        return found
+
+    def span_at(self, tokens: Tokens, index: int) -> tuple[int, int] | None:
+        match = self.pattern.match(tokens.joined, tokens.starts[index])
+        if match is None:
+            return None
+        return index, index + tokens.joined.count(" ", match.start(), match.end())
+
+
+_LEADING_LOOKAROUND = re.compile(r"^(?:\\b|\(\?<?[!=](?:[^()]|\([^()]*\))*\))+")
+
+
+def _split_top(alternatives: str) -> list[str]:
+    """Split a regex on the | that are not inside a group."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for ch in alternatives:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _group_end(regex: str) -> int:
+    """The index of the parenthesis that closes the group the regex starts with."""
+    depth = 0
+    for index, ch in enumerate(regex):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return index
+    return len(regex) - 1
+
+
+def _anchors(regex: str) -> list[tuple[str, str]] | None:
+    """The words or word beginnings a regex match can start with: ("exact", w), ("prefix", p)
+    or ("digit", ""); None when that cannot be told, and the concept is searched whole."""
+    regex = _LEADING_LOOKAROUND.sub("", regex)
+    if regex.startswith("(?:"):
+        end = _group_end(regex)
+        if regex[end + 1: end + 2] in ("?", "*"):
+            return None  # an optional first group: the match may start after it
+        found: list[tuple[str, str]] = []
+        for part in _split_top(regex[3:end]):
+            anchors = _anchors(part + regex[end + 1:])
+            if anchors is None:
+                return None
+            found += anchors
+        return found
+    if regex[:1] == "[" and regex.startswith(("[0-9]", "[0-3]", "[0-2]")) or regex[:1].isdigit():
+        return [("digit", "")]
+    literal = re.match(r"[a-z]+", regex)
+    if literal is None:
+        return None
+    word, rest = literal.group(), regex[literal.end():]
+    if rest[:1] in ("?", "*", "+", "{"):
+        word = word[:-1]  # the quantifier belongs to the last letter
+        return [("prefix", word)] if word else None
+    if rest == "" or rest[:1] == " " or rest.startswith("\\b"):
+        return [("exact", word)]
+    return [("prefix", word)]
+
+
+def compile_concept(name: str, terms: Iterable[str]) -> Concept:
+    terms = sorted(terms, key=len, reverse=True)
+    alternatives = "|".join(_term_pattern(t) for t in terms)
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    digits = anywhere = False
+    for term in terms:
+        anchors = _anchors(_term_pattern(term) if not term.startswith("re:")
+                           else term[3:].strip())
+        if anchors is None:
+            anywhere = True
+            continue
+        for kind, word in anchors:
+            if kind == "digit":
+                digits = True
+            elif kind == "exact":
+                exact.add(word)
+            else:
+                prefixes.add(word)
+    return Concept(name, re.compile(rf"(?<![a-z0-9.])(?:{alternatives})(?![a-z0-9])"),
+                   frozenset(exact), frozenset(prefixes), digits, anywhere)
+
+
+class ConceptIndex:
+    """Which concepts may start at each word: a dictionary look-up per distinct word, so a
+    4,000-character message is not searched once per concept."""
+
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self._exact: dict[str, list[Concept]] = {}
+        self._prefix: dict[str, list[Concept]] = {}
+        self._digits: list[Concept] = []
+        self.anywhere: list[Concept] = []
+        for concept in concepts:
+            if concept.anywhere:
+                self.anywhere.append(concept)
+                continue
+            for word in concept.exact:
+                self._exact.setdefault(word, []).append(concept)
+            for word in concept.prefixes:
+                self._prefix.setdefault(word, []).append(concept)
+            if concept.digits:
+                self._digits.append(concept)
+        self._lengths = sorted({len(p) for p in self._prefix})
+
+    def present(self, words: set[str]) -> set[str]:
+        """The names of the concepts whose first word appears among these words."""
+        found = {c.name for c in self.anywhere}
+        for word in words & self._exact.keys():
+            found.update(c.name for c in self._exact[word])
+        for length in self._lengths:
+            for start in {w[:length] for w in words if len(w) >= length} & self._prefix.keys():
+                found.update(c.name for c in self._prefix[start])
+        if any(w[:1].isdigit() for w in words):
+            found.update(c.name for c in self._digits)
+        return found
+
+    def candidates(self, word: str) -> list[Concept]:
+        found = list(self._exact.get(word, ()))
+        for length in self._lengths:
+            if length > len(word):
+                break
+            found += self._prefix.get(word[:length], ())
+        if word[:1].isdigit():
+            found += self._digits
+        return found
+
+
+# --- rules ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    tier: str
+    guidance: str  # which part of the reply explains what to do
+    why: str  # the reason the rule exists, for a reviewer
+    all: tuple[str, ...]  # concepts that must all appear ...
+    within: int  # ... inside this many words
+    unless: tuple[str, ...] = ()  # concepts anywhere in the message that cancel the rule
+    unless_near: tuple[str, ...] = ()  # concepts right beside a sign that cancel it
+    asked_about_ok: bool = False  # True: also fires on a general question about it
+    past_ok: bool = False  # True: also fires on something long past
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a message needs: the tiers it reached and the guidance for each, most urgent first."""
+
+    rules: tuple[Rule, ...] = ()
+    language: str | None = None  # a language other than English the message is written in
+
+    @property
+    def tier(self) -> str | None:
+        return self.rules[0].tier if self.rules else None
+
+    @property
+    def guidance(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for rule in self.rules:
+            if rule.guidance not in seen:
+                seen.append(rule.guidance)
+        return tuple(seen)
+
+    @property
+    def alarming(self) -> bool:
+        return self.tier in ALARM_TIERS
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The loaded rules. `assess` is pure and fast: it runs before every search."""
+
+    concepts: Mapping[str, Concept]
+    rules: tuple[Rule, ...]
+    negators: frozenset[str]
+    emoji: Mapping[str, str] = field(default_factory=dict)
+    languages: Mapping[str, LanguageRules] = field(default_factory=dict)
+    max_chars: int = 4000
+
+    @functools.cached_property
+    def index(self) -> ConceptIndex:
+        return ConceptIndex(self.concepts.values())
+
+    def assess(self, text: str) -> Finding:
+        text = text[: self.max_chars * 2]  # Telegram's own limit is 4,096; be safe with more
+        language = self.language_of(text)
+        # Urgent words in other languages are looked for in every message: "quiero morir" has
+        # too few words to tell its language, and must still reach the crisis tier.
+        foreign = self._foreign_rules(text, latin=language is not None
+                                      or self._english_words(text) < 2)
+        if foreign and language is None:
+            language = foreign[0].id.split("_")[0]
+        tokens = tokenise(text, self.emoji)
+        if not tokens.words:
+            return Finding(tuple(foreign), language)
+        found = self._spans(tokens)
+        asked = self._asks_about(found)
+        past = bool(found.get("long_past")) and not found.get("happening_now")
+        hits = []
+        for rule in self.rules:
+            if asked and not rule.asked_about_ok:
+                continue
+            if past and not rule.past_ok:
+                continue
+            if any(found.get(name) for name in rule.unless):
+                continue
+            if self._fires(rule, found, tokens):
+                hits.append(rule)
+        hits += foreign
+        hits.sort(key=lambda r: TIERS.index(r.tier))
+        return Finding(tuple(hits), language)
+
+    # The steps of assess, each small enough to read on its own.
+
+    def _spans(self, tokens: Tokens) -> dict[str, list[tuple[int, int]]]:
+        """The places of every concept some rule could use, less those inside an idiom.
+
+        First the distinct words tell which concepts could be present at all (a set look-up
+        each); a rule missing one of its concepts is dropped, and only the concepts the
+        remaining rules need are searched for.
+        """
+        present = self.index.present(set(tokens.words))
+        needed: set[str] = set()
+        for rule in self.rules:
+            if all(name in present for name in rule.all):
+                needed.update(rule.all, rule.unless, rule.unless_near)
+        if not needed:
+            return {}
+        needed.update(name for name in FRAMING if name in present)
+        raw: dict[str, list[tuple[int, int]]] = {}
+        for name in needed:
+            spans = self.concepts[name].spans(tokens)
+            if spans:
+                raw[name] = spans
+        idioms = raw.pop("figure_of_speech", [])
+        if not idioms:
+            return raw
+        return {name: kept for name, spans in raw.items()
+                if (kept := [s for s in spans
+                             if not any(a <= s[0] and s[1] <= b for a, b in idioms)])}
+
+    def _negated(self, span: tuple[int, int], tokens: Tokens,
+                 own: list[tuple[int, int]]) -> bool:
+        """A negator shortly before the span, in the same clause, that is not itself part of
+        one of the rule's own concepts ("can not breathe" is not negated by its own "not")."""
+        first = span[0]
+        for index in range(first - 1, max(first - 1 - NEGATION_REACH, -1), -1):
+            word = tokens.words[index]
+            if word == BREAK or word == "but":
+                return False
+            if word in self.negators and not any(a <= index <= b for a, b in own):
+                return True
+        return False
+
+    def _fires(self, rule: Rule, found: dict[str, list[tuple[int, int]]],
+               tokens: Tokens) -> bool:
+        per_concept = []
+        for name in rule.all:
+            spans = found.get(name)
+            if not spans:
+                return False
+            per_concept.append(spans)
+        own = [s for spans in per_concept for s in spans]
+        live = []
+        for spans in per_concept:
+            kept = [s for s in spans if not self._negated(s, tokens, own)
+                    and not self._beside(s, rule.unless_near, found)]
+            if not kept:
+                return False
+            live.append(kept)
+        return _close_enough(live, rule.within)
+
+    def _beside(self, span: tuple[int, int], names: tuple[str, ...],
+                found: dict[str, list[tuple[int, int]]]) -> bool:
+        """An object or other cancelling concept within three words of the span."""
+        for name in names:
+            for a, b in found.get(name, ()):
+                if a - 3 <= span[1] and span[0] <= b + 3:
+                    return True
+        return False
+
+    @staticmethod
+    def _asks_about(found: dict[str, list[tuple[int, int]]]) -> bool:
+        """A general question ("what are the signs of...") with nobody's present state in it."""
+        if not found.get("asking_about"):
+            return False
+        return not found.get("personal_report") or bool(found.get("hypothetical"))
+
+    # Other languages.
+
+    def language_of(self, text: str) -> str | None:
+        """The code of a language other than English the message is written in, if any."""
+        if not text.isascii():
+            letters = len(_LETTERS.findall(text))
+            for code, rules in self.languages.items():
+                if rules.script and len(rules.script.findall(text)) > letters / 2:
+                    return code
+            if letters >= 2 and len(_LATIN.findall(text)) < letters / 2:
+                return "other"
+        counts = Counter(_WORDS.findall(text.lower()))
+        if not counts:
+            return None
+        scores = {code: sum(counts[w] for w in rules.common & counts.keys())
+                  for code, rules in self.languages.items() if not rules.script}
+        english = scores.pop("en", 0)
+        best = max(scores, key=scores.__getitem__, default=None)
+        if best and scores[best] >= 2 and scores[best] > english:
+            return best
+        return None
+
+    def _english_words(self, text: str) -> int:
+        common = self.languages.get("en", _NO_LANGUAGE).common
+        return sum(1 for w in _WORDS.findall(text[:400].lower()) if w in common)
+
+    def _foreign_rules(self, text: str, latin: bool) -> list[Rule]:
+        """Urgent phrases in other languages. Latin-script ones only when the message is not
+        plainly English: "suicid" and "ambulance" are English words too."""
+        lowered = unicodedata.normalize("NFKC", text).lower()
+        hits = []
+        for rules in self.languages.values():
+            if rules.script is None and not latin or rules.script and text.isascii():
+                continue
+            for rule, pattern in rules.urgent:
+                if pattern.search(lowered):
+                    hits.append(rule)
+        return hits
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    code: str
+    name: str
+    script: re.Pattern[str] | None
+    common: frozenset[str]
+    urgent: tuple[tuple[Rule, re.Pattern[str]], ...]
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_NO_LANGUAGE = LanguageRules("", "", None, frozenset(), ())
+
+
+def _close_enough(live: list[list[tuple[int, int]]], within: int) -> bool:
+    """One place of every concept inside a window of `within` words."""
+    if len(live) == 1:
+        return True
+    anchors = live[0]
+    for a_first, a_last in anchors:
+        lo, hi = a_first, a_last
+        ok = True
+        for spans in live[1:]:
+            best = None
+            for first, last in spans:
+                span_lo, span_hi = min(lo, first), max(hi, last)
+                if span_hi - span_lo < within and (best is None or
+                                                   span_hi - span_lo < best[1] - best[0]):
+                    best = (span_lo, span_hi)
+            if best is None:
+                ok = False
+                break
+            lo, hi = best
+        if ok:
+            return True
+    return False
+
+
+# --- loading ----------------------------------------------------------------------------
+
+def load_triage(path: Path, problems: list[Problem]) -> Triage:
+    """Read content/triage.yaml, naming the file and field of every problem."""
+    name = path.name
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(name, "-", "file is missing"))
+        return Triage({}, (), frozenset())
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, "-", f"not valid YAML: {' '.join(str(exc).split())}"))
+        return Triage({}, (), frozenset())
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "-", "must be a mapping"))
+        return Triage({}, (), frozenset())
+    concepts = _load_concepts(data.get("concepts"), name, problems)
+    rules = _load_rules(data.get("rules"), concepts, name, problems)
+    raw_negators = data.get("negators") or []
+    if any(not isinstance(w, str) for w in raw_negators):
+        problems.append(Problem(name, "negators", "every word must be text: put no in quotes"))
+    negators = frozenset(str(w) for w in raw_negators)
+    if not negators:
+        problems.append(Problem(name, "negators", "must be a non-empty list"))
+    emoji = {str(k): str(v) for k, v in (data.get("emoji") or {}).items()}
+    languages = _load_languages(data.get("languages"), name, problems)
+    return Triage(concepts, rules, negators, emoji, languages)
+
+
+def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Concept]:
+    if not isinstance(raw, dict) or not raw:
+        problems.append(Problem(name, "concepts", "must be a non-empty mapping"))
+        return {}
+    concepts = {}
+    for key, terms in raw.items():
+        if not isinstance(terms, list) or not terms:
+            problems.append(Problem(name, f"concepts.{key}", "must be a non-empty list"))
+            continue
+        odd = [t for t in terms if not isinstance(t, str)]
+        if odd:
+            # YAML reads a bare no as false and "a: b" as a mapping: quote such terms.
+            problems.append(Problem(name, f"concepts.{key}",
+                                    f"{odd[0]!r} is not text: put it in quotes"))
+            continue
+        try:
+            concepts[str(key)] = compile_concept(str(key), (str(t) for t in terms))
+        except re.error as exc:
+            problems.append(Problem(name, f"concepts.{key}", f"bad pattern: {exc}"))
+    for needed in ("figure_of_speech", "asking_about", "personal_report", "long_past",
+                   "happening_now"):
+        if needed not in concepts:
+            problems.append(Problem(name, f"concepts.{needed}", "is required"))
+    return concepts
+
+
+def _load_rules(raw: Any, concepts: Mapping[str, Concept], name: str,
+                problems: list[Problem]) -> tuple[Rule, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(name, "rules", "must be a non-empty list"))
+        return ()
+    rules = []
+    for index, entry in enumerate(raw):
+        rid = str(entry.get("id")) if isinstance(entry, dict) and entry.get("id") \
+            else f"#{index + 1}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, rid, "each rule is a mapping"))
+            continue
+        rule = _rule_from(entry, rid, name, problems)
+        if rule is None:
+            continue
+        unknown = [c for c in (*rule.all, *rule.unless, *rule.unless_near) if c not in concepts]
+        if unknown:
+            problems.append(Problem(name, f"{rid}.all", f"unknown concepts {unknown}"))
+            continue
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _rule_from(entry: dict[str, Any], rid: str, name: str,
+               problems: list[Problem]) -> Rule | None:
+    tier = entry.get("tier")
+    if tier not in TIERS:
+        problems.append(Problem(name, f"{rid}.tier", f"must be one of {TIERS}"))
+        return None
+    concepts = entry.get("all")
+    if isinstance(concepts, str):
+        concepts = [concepts]
+    if not isinstance(concepts, list) or not concepts:
+        problems.append(Problem(name, f"{rid}.all", "must name at least one concept"))
+        return None
+    why = str(entry.get("why") or "").strip()
+    if not why:
+        problems.append(Problem(name, f"{rid}.why", "say why the rule exists"))
+        return None
+    return Rule(
+        id=rid, tier=str(tier), guidance=str(entry.get("guidance") or tier), why=why,
+        all=tuple(str(c) for c in concepts), within=int(entry.get("within") or DEFAULT_WITHIN),
+        unless=tuple(str(c) for c in entry.get("unless") or ()),
+        unless_near=tuple(str(c) for c in entry.get("unless_near") or ()),
+        asked_about_ok=bool(entry.get("asked_about_ok")), past_ok=bool(entry.get("past_ok")),
+    )
+
+
+def _load_languages(raw: Any, name: str, problems: list[Problem]) -> dict[str, LanguageRules]:
+    languages: dict[str, LanguageRules] = {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, "languages", "must be a mapping of language codes"))
+        return languages
+    for code, entry in raw.items():
+        field_name = f"languages.{code}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(name, field_name, "must be a mapping"))
+            continue
+        try:
+            script = re.compile(entry["script"]) if entry.get("script") else None
+            urgent = []
+            for tier, phrases in (entry.get("urgent") or {}).items():
+                if tier not in TIERS:
+                    problems.append(Problem(name, f"{field_name}.urgent.{tier}",
+                                            f"must be one of {TIERS}"))
+                    continue
+                rule = Rule(id=f"{code}_{tier}", tier=tier, guidance=tier,
+                            why=f"{tier} words in {entry.get('name', code)}", all=(), within=0)
+                pattern = re.compile("|".join(f"(?:{p})" for p in phrases))
+                urgent.append((rule, pattern))
+        except re.error as exc:
+            problems.append(Problem(name, field_name, f"bad pattern: {exc}"))
+            continue
+        languages[str(code)] = LanguageRules(
+            code=str(code), name=str(entry.get("name") or code), script=script,
+            common=frozenset(str(w) for w in entry.get("common") or ()), urgent=tuple(urgent))
+    return languages

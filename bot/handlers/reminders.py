@@ -20,25 +20,15 @@ FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minu
 
 
 async def may_change(update: Update, context: Context) -> bool:
-    """Anyone in a private chat; in a group or a channel, only its administrators.
-
-    A channel's own posts are its admins'; so is a group message sent as the group itself (an
-    anonymous admin). Anyone else is told so: in a group by a message, in a channel quietly,
-    at the top of their own screen (its subscribers must not fill the channel).
-    """
+    """Whether this update may change the chat's set-up (see `may_change_quietly`); anyone
+    else is told so: in a group by a message, in a channel quietly, at the top of their own
+    screen (a channel's subscribers must not fill it with replies)."""
+    if await may_change_quietly(update, context):
+        return True
     chat = update.effective_chat
+    query = update.callback_query
     if chat is None:
         return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    query = update.callback_query
-    message = update.effective_message
-    if query is None and (chat.type == ChatType.CHANNEL or (
-            message is not None and message.sender_chat is not None
-            and message.sender_chat.id == chat.id)):
-        return True
-    if await is_admin(update, context):
-        return True
     if query is not None and chat.type == ChatType.CHANNEL:
         await query.answer(context.bot_data.library.label("channel_admins_only"))
     else:
@@ -46,10 +36,24 @@ async def may_change(update: Update, context: Context) -> bool:
     return False
 
 
-async def is_admin(update: Update, context: Context) -> bool:
-    """Whether the person behind this update administers its chat (asked of Telegram)."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
+async def may_change_quietly(update: Update, context: Context) -> bool:
+    """Anyone in a private chat; in a group or a channel, only its administrators.
+
+    A channel's own posts are its admins'; so is a group message sent as the group itself (an
+    anonymous admin). A button press is always judged by the person who pressed it.
+    """
+    chat = update.effective_chat
+    if chat is None:
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    message = update.effective_message
+    if update.callback_query is None and (chat.type == ChatType.CHANNEL or (
+            message is not None and message.sender_chat is not None
+            and message.sender_chat.id == chat.id)):
+        return True
+    user = update.effective_user
+    if user is None:
         return False
     member = await context.bot.get_chat_member(chat.id, user.id)
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
@@ -155,7 +159,12 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
 
 
 async def typed_answer(update: Update, context: Context) -> bool:
-    """A typed time or zone while a set-up waits for one; False when no set-up is waiting."""
+    """A typed time or zone while a set-up waits for one; False when no set-up is waiting.
+
+    In a group the answer is checked like a button press: only an admin's finishes the
+    set-up. Someone else's message that is not an answer at all is not the set-up's business
+    (False: it may be a question); one that is gets the admins-only reply.
+    """
     flow = context.chat_data.get(FLOW) if context.chat_data else None
     message = update.effective_message
     if not flow or flow.get("step") not in ("time", "zone") or message is None or not message.text:
@@ -164,12 +173,23 @@ async def typed_answer(update: Update, context: Context) -> bool:
     text = message.text.strip()
     if flow["step"] == "time":
         minute = localtime.parse_time(text)
+        zone_name = None
+        answered = minute is not None
+    else:
+        minute = None
+        zone_name = localtime.parse_zone(text, dict(data.library.zone_aliases))
+        answered = zone_name is not None
+    if message.chat.type != ChatType.PRIVATE:
+        if not answered and not await may_change_quietly(update, context):
+            return False
+        if answered and not await may_change(update, context):
+            return True
+    if flow["step"] == "time":
         if minute is None:
             await reply(update, context, data.renderer.message("bad_time", text=text))
             return True
         await _after_time(update, context, minute)
         return True
-    zone_name = localtime.parse_zone(text, dict(data.library.zone_aliases))
     if zone_name is None:
         await reply(update, context, data.renderer.message("bad_zone", text=text))
         return True

@@ -52,11 +52,20 @@ def run() -> int:
     settings, library = prepared
     if settings.token is None:
         return _shell(settings, library, "Friend")
+    from telegram.error import InvalidToken
+
     from bot.app import ALL_UPDATES, build_application
 
     configure_logging(settings.token)
     app = build_application(settings, library)
-    app.run_polling(allowed_updates=ALL_UPDATES)
+    try:
+        app.run_polling(allowed_updates=ALL_UPDATES)
+    except InvalidToken:
+        # PTB's message quotes the token itself; it must never reach a terminal or a log.
+        print("error: TELEGRAM_BOT_TOKEN was rejected by Telegram (getMe answered 401 or 404); "
+              "check it with @BotFather (and TELEGRAM_BASE_URL, if you set one)",
+              file=sys.stderr)
+        return 2
     return 0
 
 

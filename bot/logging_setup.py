@@ -20,9 +20,19 @@ class RedactingFormatter(logging.Formatter):
         return text.replace(self.token, "<token>") if self.token else text
 
 
+def _not_a_rejected_token(record: logging.LogRecord) -> bool:
+    """PTB logs a rejected token with a whole traceback before raising it; `python -m bot`
+    then says so in one line that names TELEGRAM_BOT_TOKEN, so the traceback is noise."""
+    from telegram.error import InvalidToken  # loaded by then: only the bot itself logs
+
+    error = record.exc_info[1] if record.exc_info else None
+    return not isinstance(error, InvalidToken)
+
+
 def configure_logging(token: str | None, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(token))
+    handler.addFilter(_not_a_rejected_token)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

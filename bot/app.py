@@ -179,8 +179,9 @@ async def report_finished_campaigns(data: BotData) -> int:
     """Campaigns with nothing left to send are finished; each moderator gets a report."""
     now = data.now()
     finished = await campaigns.finish_done(data.db, now)
+    # report_chat is 0 when the moderator erased their data (/forget) meanwhile.
     await outbox.enqueue(data.db, [Entry(c.report_chat, "report", f"report:{c.id}", str(c.id))
-                                   for c in finished], now)
+                                   for c in finished if c.report_chat], now)
     return len(finished)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot import callbacks, localtime
 from bot.context import Context
@@ -18,8 +19,8 @@ async def mydata(update: Update, context: Context) -> None:
     """/mydata: everything the bot keeps about this chat."""
     data = context.bot_data
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    stored = await privacy.everything(data.db, chat_id)
-    if stored is not None:
+    stored = await privacy.everything(data.db, chat_id, _person(update))
+    if stored is not None and stored["chat"] is not None:
         chat = stored["chat"]
         for key in ("first_seen", "last_seen", "paused_until"):
             if chat.get(key):
@@ -42,7 +43,10 @@ async def forget(update: Update, context: Context) -> None:
     data = context.bot_data
     rows = [[Button(data.library.label("forget_yes"), data=callbacks.make("forget", "yes"))],
             [Button(data.library.label("forget_no"), data=callbacks.make("forget", "no"))]]
-    await reply(update, context, data.renderer.message("forget_ask", keyboard(rows)))
+    person = _person(update)
+    moderation = await privacy.moderation_of(data.db, person) if person is not None else None
+    await reply(update, context, data.renderer.message("forget_ask", keyboard(rows),
+                                                       moderation=moderation))
 
 
 async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
@@ -54,10 +58,20 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.arg == "yes":
         if not await reminders.may_change(update, context):
             return True
-        await privacy.erase(data.db, update.effective_chat.id)  # type: ignore[union-attr]
-        if context.chat_data is not None:
-            context.chat_data.clear()
+        await privacy.erase(data.db, update.effective_chat.id, _person(update))  # type: ignore[union-attr]
+        for kept in (context.chat_data, context.user_data if _person(update) else None):
+            if kept is not None:
+                kept.clear()  # a set-up or a broadcast being composed goes too
         await reply(update, context, data.renderer.message("forget_done"), edit=True)
     else:
         return False
     return True
+
+
+def _person(update: Update) -> int | None:
+    """The person whose own data this is: in a private chat, its user (a moderator's rows are
+    theirs); in a group or channel, nobody's alone."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != ChatType.PRIVATE:
+        return None
+    return user.id

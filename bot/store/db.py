@@ -62,6 +62,14 @@ class Database:
             await cursor.close()
             return row
 
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it: after an erase, the
+        old versions of the erased rows are then nowhere on disk (secure_delete zeroed them in
+        the file; the log, which still held them, is truncated)."""
+        async with self._lock:
+            cursor = await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await cursor.close()
+
     async def close(self) -> None:
         await self.conn.close()
 
@@ -77,6 +85,8 @@ async def open_database(path: Path | str) -> Database:
     await conn.execute("PRAGMA synchronous=NORMAL")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA busy_timeout=5000")
+    # Deleted rows are overwritten with zeros, not just unlinked: what /forget erases is gone.
+    await conn.execute("PRAGMA secure_delete=ON")
     db = Database(conn)
     await _migrate(db)
     return db

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiosqlite
+
 from bot.store.db import Database
 
 
-async def everything(db: Database, chat_id: int) -> dict[str, Any] | None:
+async def everything(db: Database, chat_id: int, person: int | None = None
+                     ) -> dict[str, Any] | None:
+    """All that is stored about a chat and, for a person's own private chat (`person`), what
+    they did as a moderator; None when there is nothing at all."""
+    moderation = await moderation_of(db, person) if person is not None else None
     chat = await db.fetchone(
         "SELECT id, kind, language, first_seen, last_seen, status, timezone, paused_until, "
         "focus, habits FROM chats WHERE id = ?", (chat_id,))
     if chat is None:
-        return None
+        return {"chat": None, "moderation": moderation} if moderation else None
     schedules = await db.fetchall(
         "SELECT kind, local_minute, days FROM schedules WHERE chat_id = ?", (chat_id,))
     reads = await db.fetchall(
@@ -27,13 +33,56 @@ async def everything(db: Database, chat_id: int) -> dict[str, Any] | None:
             "checkins": {"count": checkins[0] if checkins else 0,
                          "first": checkins[1] if checkins else None,
                          "last": checkins[2] if checkins else None},
-            "queued": queued[0] if queued else 0}
+            "queued": queued[0] if queued else 0, "moderation": moderation}
 
 
-async def erase(db: Database, chat_id: int) -> bool:
-    """Delete the chat and all that hangs off it; returns whether there was anything."""
+async def moderation_of(db: Database, person: int) -> dict[str, Any] | None:
+    """What a person has stored as a moderator (None if nothing): on the list, campaigns
+    written, entries in the moderators' log."""
+    row = await db.fetchone(
+        "SELECT (SELECT COUNT(*) FROM moderators WHERE user_id = ?), "
+        "(SELECT COUNT(*) FROM campaigns WHERE created_by = ?), "
+        "(SELECT COUNT(*) FROM audit_log WHERE actor = ?)", (person, person, person))
+    if row is None or not any(row):
+        return None
+    return {"moderator": bool(row[0]), "campaigns": row[1], "audit": row[2]}
+
+
+async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
+    """Delete the chat and all that hangs off it; returns whether there was anything.
+
+    With `person` (their own private chat) what they did as a moderator goes too: their place
+    on the moderators' list, every campaign of theirs that never went out (drafts, scheduled,
+    cancelled before sending) with its text. The moderators' log keeps its events but no
+    longer says who: their id becomes 0 wherever it acted or was named, and so do the author
+    and report chat of campaigns that did go out (their text reached subscribers and stays in
+    /campaigns). The write-ahead log is emptied afterwards, so the deleted rows are not left
+    readable on disk (secure_delete zeroes them in the file itself).
+    """
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
         cursor = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
         # card_views, schedules and checkins go with the chat (ON DELETE CASCADE).
-        return cursor.rowcount == 1
+        erased = cursor.rowcount == 1
+        if person is not None:
+            erased = await _erase_moderator(conn, person) or erased
+    await db.checkpoint()
+    return erased
+
+
+async def _erase_moderator(conn: aiosqlite.Connection, person: int) -> bool:
+    changes = conn.total_changes
+    await conn.execute("DELETE FROM moderators WHERE user_id = ?", (person,))
+    await conn.execute("UPDATE moderators SET added_by = 0 WHERE added_by = ?", (person,))
+    await conn.execute(
+        "DELETE FROM outbox WHERE campaign_id IN (SELECT id FROM campaigns WHERE created_by = ? "
+        "AND started_at IS NULL)", (person,))
+    await conn.execute("DELETE FROM campaigns WHERE created_by = ? AND started_at IS NULL",
+                       (person,))
+    await conn.execute("UPDATE campaigns SET created_by = 0 WHERE created_by = ?", (person,))
+    await conn.execute("UPDATE campaigns SET report_chat = 0 WHERE report_chat = ?", (person,))
+    await conn.execute("UPDATE audit_log SET actor = 0 WHERE actor = ?", (person,))
+    await conn.execute(
+        "UPDATE audit_log SET detail = '(erased)' WHERE action IN ('mod add', 'mod remove') "
+        "AND detail = ?", (str(person),))
+    return bool(conn.total_changes - changes)

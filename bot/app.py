@@ -14,6 +14,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -36,6 +37,7 @@ from bot.handlers import (
     habits,
     info,
     library,
+    membership,
     moderators,
     privacy,
     questions,
@@ -139,6 +141,9 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=posted))  # type: ignore[arg-type]
     app.add_handler(CallbackQueryHandler(buttons.button))
+    # The bot removed from a chat (or added back): stop sending there at once, not at a 403.
+    app.add_handler(ChatMemberHandler(membership.bot_membership_changed,
+                                      ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND & posted, fallback.unknown_command))

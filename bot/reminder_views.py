@@ -123,6 +123,12 @@ def overview(renderer: Renderer, settings: Settings | None, now: int) -> Outgoin
     )
 
 
+def readded(renderer: Renderer) -> Outgoing:
+    """Back in a chat that had removed the bot: its reminders wait for an admin."""
+    return renderer.message("readded", keyboard(
+        [[Button(renderer.library.label("resume"), data=callbacks.make("set", "resume"))]]))
+
+
 def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     topics = renderer.library.topics
     buttons = [Button(("✅ " if mask & (1 << i) else "") + t.label,

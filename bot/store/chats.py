@@ -74,18 +74,66 @@ async def mark_unreachable(db: Database, chat_id: int) -> None:
             "WHERE chat_id = ? AND status = 'pending'", (chat_id,))
 
 
-async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
-    """A group became a supergroup: everything stored under the old id moves to the new one."""
+async def rejoined(db: Database, chat_id: int) -> bool:
+    """The bot is back in a group or channel that had removed it.
+
+    Its reminders do not restart by themselves: a chat with schedules is stopped until an
+    admin resumes them (True: ask one to); one without any is simply active again.
+    """
     async with db.transaction() as conn:
+        cursor = await conn.execute("SELECT status FROM chats WHERE id = ?", (chat_id,))
+        row = await cursor.fetchone()
+        if row is None or row[0] != "blocked":
+            return False
+        cursor = await conn.execute("SELECT 1 FROM schedules WHERE chat_id = ? LIMIT 1",
+                                    (chat_id,))
+        scheduled = await cursor.fetchone() is not None
+        await conn.execute("UPDATE chats SET status = ? WHERE id = ?",
+                           ("stopped" if scheduled else "active", chat_id))
+    return scheduled
+
+
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: everything stored under the old id moves to the new one.
+
+    When the new id is already known (someone wrote in the supergroup first), the two are
+    merged and the old group's settings win: its time zone, topics, habits, pause, status and
+    schedules are what the group chose; the new row only fills in what the old one lacks.
+    """
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "SELECT language, first_seen, last_seen, status, timezone, paused_until, focus, "
+            "habits FROM chats WHERE id = ?", (old_id,))
+        old = await cursor.fetchone()
         cursor = await conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,))
         exists = await cursor.fetchone() is not None
-        if exists:
-            # The new id already wrote to us; keep its row and fold the old one into it.
+        if old is not None and exists:
+            await conn.execute(
+                """
+                UPDATE chats SET
+                    kind = 'supergroup',
+                    language = COALESCE(?, language),
+                    first_seen = MIN(first_seen, ?),
+                    last_seen = MAX(last_seen, ?),
+                    status = CASE WHEN ? = 'blocked' THEN status ELSE ? END,
+                    timezone = COALESCE(?, timezone),
+                    paused_until = COALESCE(?, paused_until),
+                    focus = CASE WHEN ? != '' THEN ? ELSE focus END,
+                    habits = CASE WHEN ? != '' THEN ? ELSE habits END
+                WHERE id = ?
+                """,
+                (old["language"], old["first_seen"], old["last_seen"], old["status"],
+                 old["status"], old["timezone"], old["paused_until"], old["focus"], old["focus"],
+                 old["habits"], old["habits"], new_id))
+            # The old group's schedules replace the new id's of the same kind.
+            await conn.execute(
+                "DELETE FROM schedules WHERE chat_id = ? AND kind IN "
+                "(SELECT kind FROM schedules WHERE chat_id = ?)", (new_id, old_id))
             for table in ("schedules", "card_views", "checkins"):
                 await conn.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
                                    (new_id, old_id))
             await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
-        else:
+        elif old is not None:
             await conn.execute("UPDATE chats SET id = ?, kind = 'supergroup' WHERE id = ?",
                                (new_id, old_id))
         await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
@@ -94,3 +142,9 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
 async def status(db: Database, chat_id: int) -> str | None:
     row = await db.fetchone("SELECT status FROM chats WHERE id = ?", (chat_id,))
     return row[0] if row else None
+
+
+async def zone_of(db: Database, chat_id: int) -> str | None:
+    """The time zone a chat chose for its reminders, if any: it tells its country."""
+    row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
+    return row[0] if row and row[0] else None

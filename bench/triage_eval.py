@@ -4,7 +4,8 @@
     python bench/triage_eval.py tests/data/triage/blind2.yaml --misses
 
 Each set is a YAML list of {text, tier, category}, written by someone who had not seen the
-rules. A message labelled emergency or crisis is caught only by that tier; same-day and
+rules. A message labelled emergency is caught only by that tier, crisis by crisis (alone or
+beside emergency guidance, as for an overdose); same-day and
 distress are caught by their own tier or a more urgent one; caution by caution or any alarm.
 A false alarm is an ordinary message ("none") that gets emergency, crisis or same-day
 guidance. It also prints the median time to triage a 4,000-character message.
@@ -42,6 +43,9 @@ def caught(triage: Triage, item: dict[str, str]) -> bool:
         return not finding.alarming
     if tier == "not_english":
         return finding.language is not None and not finding.alarming
+    if tier == "crisis":  # shown beside emergency guidance when both apply (an overdose)
+        return "crisis" in {rule.tier for rule in finding.rules} and \
+            finding.tier in ("emergency", "crisis")
     return finding.tier in ACCEPT[tier]
 
 

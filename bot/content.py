@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 
 from bot import telegram_html
+from bot.helplines import Helplines, load_helplines
 from bot.problems import Problem
+from bot.triage import Triage, load_triage
 
 CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callback_data
@@ -94,7 +96,8 @@ class Library:
     zone_buttons: tuple[tuple[str, str], ...] = ()  # (label, IANA name)
     zone_aliases: Mapping[str, str] = field(default_factory=dict)
     habits: tuple[Habit, ...] = ()
-    safety: Any = None  # bot.safety.SafetyRules (typed loosely: safety imports this module)
+    triage: Triage | None = None  # which tier of urgent care a message needs
+    helplines: Helplines | None = None  # emergency, advice and crisis numbers by country
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -143,14 +146,13 @@ def load_library(root: Path) -> Library:
     labels, commands = _load_labels(root, problems)
     zone_buttons, zone_aliases = _load_zones(root, problems)
     habits = _load_habits(root, problems)
-    from bot.safety import load_safety_rules
-
-    safety = load_safety_rules(root / "safety.yaml", problems)
+    triage = load_triage(root / "triage.yaml", problems)
+    helplines = load_helplines(root / "helplines.yaml", problems)
     _check_templates(root / "templates", problems)
-    for rule in safety.rules:
-        if not (root / "templates" / f"urgent_{rule.guidance}.html.j2").is_file():
-            problems.append(Problem("safety.yaml", rule.id,
-                                    f"no template urgent_{rule.guidance}.html.j2"))
+    for rule in triage.rules:
+        if not (root / "templates" / f"triage_{rule.guidance}.html.j2").is_file():
+            problems.append(Problem("triage.yaml", rule.id,
+                                    f"no template triage_{rule.guidance}.html.j2"))
     if problems:
         raise ContentError(problems)
     return Library(
@@ -163,7 +165,8 @@ def load_library(root: Path) -> Library:
         zone_buttons=zone_buttons,
         zone_aliases=MappingProxyType(zone_aliases),
         habits=habits,
-        safety=safety,
+        triage=triage,
+        helplines=helplines,
     )
 
 

@@ -5,7 +5,7 @@ immutable), then `index.search(text)` per message. No Telegram here.
 
 How a message is scored, step by step:
 
-1. Words. `safety.normalise` (lower case, accents and apostrophes dropped, punctuation as
+1. Words. `words.normalise` (lower case, accents and apostrophes dropped, punctuation as
    spaces); only the first MAX_CHARS characters and MAX_WORDS words are read, so a pasted
    essay costs no more than a paragraph.
 2. Typos. A word the library has never seen is corrected to the nearest subject word (from a
@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from bot.content import Card, Library
-from bot.safety import normalise
+from bot.words import normalise
 
 MAX_CHARS = 3000  # of a message, read at all (about 500 words; a phone screen is ~100)
 MAX_WORDS = 200  # words of a message considered

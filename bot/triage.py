@@ -323,7 +323,7 @@ class Triage:
         foreign = self._foreign_rules(text, latin=language is not None
                                       or self._english_words(text) < 2)
         if foreign and language is None:
-            language = foreign[0].id.split("_")[0]
+            language = foreign[0].id.rsplit("_", 1)[0]
         tokens = tokenise(text, self.emoji)
         if not tokens.words:
             return Finding(tuple(foreign), language)
@@ -464,6 +464,7 @@ class Triage:
 class LanguageRules:
     code: str
     name: str
+    notice: str  # "I read only English; in an emergency call...", in this language
     script: re.Pattern[str] | None
     common: frozenset[str]
     urgent: tuple[tuple[Rule, re.Pattern[str]], ...]
@@ -472,7 +473,7 @@ class LanguageRules:
 _WORDS = re.compile(r"[^\W\d_]+")
 _LETTERS = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_NO_LANGUAGE = LanguageRules("", "", None, frozenset(), ())
+_NO_LANGUAGE = LanguageRules("", "", "", None, frozenset(), ())
 
 
 def _close_enough(live: list[list[tuple[int, int]]], within: int) -> bool:
@@ -628,6 +629,7 @@ def _load_languages(raw: Any, name: str, problems: list[Problem]) -> dict[str, L
             problems.append(Problem(name, field_name, f"bad pattern: {exc}"))
             continue
         languages[str(code)] = LanguageRules(
-            code=str(code), name=str(entry.get("name") or code), script=script,
+            code=str(code), name=str(entry.get("name") or code),
+            notice=str(entry.get("notice") or ""), script=script,
             common=frozenset(str(w) for w in entry.get("common") or ()), urgent=tuple(urgent))
     return languages

@@ -54,7 +54,7 @@ async def test_a_card_without_a_caution_shows_no_warning_line(bot: Harness,
     assert "⚠️" not in reply.plain
 
 
-@pytest.mark.parametrize("question", ["probiotics for my baby", "is leaky gut real",
+@pytest.mark.parametrize("question", ["probiotics for my 5 year old", "is leaky gut real",
                                       "should i cut out dairy for my son"])
 async def test_an_answer_cut_short_still_carries_the_caution(bot: Harness, library: Library,
                                                             question: str) -> None:

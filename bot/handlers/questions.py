@@ -7,23 +7,38 @@ import re
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
-from bot import callbacks, views
+from bot import callbacks, triage_views, views
 from bot.context import Context
 from bot.render import Button, Outgoing, Renderer, keyboard
 from bot.replies import reply
-from bot.safety import normalise
 from bot.search import Hit
+from bot.store import chats
+from bot.triage import Finding
+from bot.words import normalise
 
 EXCERPT_CHARS = 320
 INLINE_RESULTS = 10
 
 
-def urgent_guidance(renderer: Renderer, text: str) -> Outgoing | None:
-    """The urgent-care message for the most urgent rule this text triggers, if any."""
-    rules = renderer.library.safety.match(text) if renderer.library.safety else []
-    if not rules:
-        return None
-    return renderer.message(f"urgent_{rules[0].guidance}")
+def triage(context: Context, text: str) -> Finding:
+    """Which tier of help the text needs: assessed once per message, before anything else."""
+    triage_rules = context.bot_data.library.triage
+    return triage_rules.assess(text) if triage_rules else Finding()
+
+
+async def reply_to_finding(update: Update, context: Context, finding: Finding,
+                           text: str) -> None:
+    """Urgent care, crisis lines, support or a fixed safe answer, with the chat's own
+    country's numbers first (from its reminder time zone or the user's language tag)."""
+    data = context.bot_data
+    chat = update.effective_chat
+    zone = await chats.zone_of(data.db, chat.id) if chat is not None else None
+    user = update.effective_user
+    here, others = triage_views.numbers_for(data.renderer, zone,
+                                            user.language_code if user else None)
+    cards = [] if finding.alarming else [h.card for h in data.index.search(text)]
+    await reply(update, context, triage_views.triage_reply(data.renderer, finding, here,
+                                                           others, cards))
 
 
 def answer(renderer: Renderer, hits: list[Hit]) -> Outgoing:
@@ -77,12 +92,17 @@ def small_talk(renderer: Renderer, text: str) -> Outgoing | None:
     return None
 
 
-async def on_question(update: Update, context: Context, text: str) -> None:
+async def on_question(update: Update, context: Context, text: str,
+                      finding: Finding | None = None) -> None:
     """Answer free text: safety first, then the card library, honestly."""
     data = context.bot_data
-    urgent = urgent_guidance(data.renderer, text)
-    if urgent is not None:
-        await reply(update, context, urgent)
+    if finding is None:
+        finding = triage(context, text)
+    if finding.tier is not None:
+        await reply_to_finding(update, context, finding, text)
+        return
+    if finding.language is not None:
+        await reply(update, context, triage_views.not_english(data.renderer, finding.language))
         return
     friendly = small_talk(data.renderer, text)
     if friendly is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot import triage_views
 from bot.context import Context
 from bot.handlers import campaigning, fallback, questions, reminders
 
@@ -19,19 +20,30 @@ async def on_text(update: Update, context: Context) -> None:
     if await campaigning.composed(update, context):
         return  # a moderator's broadcast (or its send time) is not a question
     # Urgent guidance comes before anything else, a half-finished set-up included.
-    urgent = questions.urgent_guidance(context.bot_data.renderer, text)
-    if urgent is not None:
-        await questions.reply(update, context, urgent)
+    finding = questions.triage(context, text)
+    if finding.alarming:
+        await questions.reply_to_finding(update, context, finding, text)
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await reminders.stop(update, context)
         return
     if await reminders.typed_answer(update, context):
         return
-    await questions.on_question(update, context, text)
+    await questions.on_question(update, context, text, finding)
 
 
 async def on_media(update: Update, context: Context) -> None:
-    """A photo, sticker or voice note: part of a broadcast being composed, or not text."""
-    if not await campaigning.composed(update, context):
+    """A photo, sticker or voice note: part of a broadcast being composed; a caption is read
+    like a message (urgent care first); a photo alone gets a kind word that the bot cannot
+    see photos and when to see a doctor."""
+    if await campaigning.composed(update, context):
+        return
+    message = update.effective_message
+    caption = message.caption if message is not None else None
+    if caption and caption.strip():
+        await questions.on_question(update, context, caption)
+    elif message is not None and message.photo:
+        await questions.reply(update, context,
+                              triage_views.photo_only(context.bot_data.renderer))
+    else:
         await fallback.not_text(update, context)

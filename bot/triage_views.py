@@ -1,0 +1,69 @@
+"""What the urgent-care triage shows: the guidance for each tier, the person's own numbers
+first, and a word in their language when they wrote in another one."""
+
+from __future__ import annotations
+
+from bot import callbacks, views
+from bot.content import Card
+from bot.helplines import Country
+from bot.render import Button, Outgoing, Renderer, keyboard
+from bot.triage import ALARM_TIERS, Finding
+
+MAX_SECTIONS = 3  # a reply that fits a phone screen or two, whatever matched
+
+
+def numbers_for(renderer: Renderer, zone: str | None,
+                language: str | None) -> tuple[Country | None, list[Country]]:
+    helplines = renderer.library.helplines
+    if helplines is None:
+        return None, []
+    return helplines.for_chat(zone, language)
+
+
+def triage_reply(renderer: Renderer, finding: Finding, here: Country | None,
+                 others: list[Country], cards: list[Card]) -> Outgoing:
+    """The reply for a message that reached a tier: no buttons when it is urgent (nothing
+    should wait on a tap), the related cards under a caution, the topics under distress."""
+    tiers = {rule.tier for rule in finding.rules}
+    helplines = renderer.library.helplines
+    context = {
+        "tiers": tiers, "here": here, "others": others,
+        "directory": helplines.directory if helplines else "",
+        "emergency": here.emergency if here else "your emergency number",
+        "notice": _notice(renderer, finding.language),
+    }
+    sections = [renderer.body(f"triage_{g}", **context)
+                for g in finding.guidance[:MAX_SECTIONS]]
+    if tiers & ALARM_TIERS:
+        sections.append(renderer.body("triage_numbers", **context))
+    if context["notice"]:
+        sections.append(renderer.body("triage_language", **context))
+    body = "\n\n".join(s for s in sections if s)
+    if finding.alarming:
+        return renderer.finish(body)
+    if finding.tier == "distress":
+        return renderer.finish(body, views.topic_buttons(renderer))
+    label = renderer.library.label
+    rows = [[Button(c.title, data=callbacks.make("card", c.id))] for c in cards[:3]]
+    rows.append([Button(label("topics"), data=callbacks.make("menu"))])
+    return renderer.finish(body, keyboard(rows))
+
+
+def not_english(renderer: Renderer, language: str) -> Outgoing:
+    """A message in another language that needs no urgent care."""
+    return renderer.message("not_english", views.topic_buttons(renderer),
+                            notice=_notice(renderer, language))
+
+
+def photo_only(renderer: Renderer) -> Outgoing:
+    return views.topic_menu(renderer, "photo_only")
+
+
+def _notice(renderer: Renderer, language: str | None) -> str:
+    """The "I read only English" line in the message's own language ("-" when there is no
+    translation, "" when the message was English)."""
+    if not language:
+        return ""
+    triage = renderer.library.triage
+    rules = triage.languages.get(language) if triage else None
+    return rules.notice if rules and rules.notice else "-"

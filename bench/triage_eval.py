@@ -91,15 +91,17 @@ def evaluate(triage: Triage, items: list[dict[str, str]], show_misses: bool) -> 
 
 
 def speed(triage: Triage) -> None:
-    words = ("my little one has had eczema on his cheeks since he was born and we have tried "
-             "oat baths and creams and i read that kefir may help the gut ")
-    text = (words * 40)[:4000]
-    for _ in range(20):
-        triage.assess(text)
+    """Median time to triage a 4,000-character message: 200 different windows of the cards'
+    own text (varied words, as a long rambling message has), and a one-line question."""
+    text = " ".join(p.read_text(encoding="utf-8")
+                    for p in sorted((ROOT / "content" / "cards").glob("*.md")))
+    windows = [text[i * 97: i * 97 + 4000] for i in range(200)]
+    for window in windows[:20]:
+        triage.assess(window)
     times = []
-    for _ in range(200):
+    for window in windows:
         start = time.perf_counter()
-        triage.assess(text)
+        triage.assess(window)
         times.append(time.perf_counter() - start)
     short = []
     for _ in range(2000):

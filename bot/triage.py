@@ -40,11 +40,16 @@ FRAMING = ("figure_of_speech", "asking_about", "personal_report", "hypothetical"
            "happening_now")
 DEFAULT_WITHIN = 8
 NEGATION_REACH = 3
+WORD_CACHE = 50_000
 
 
 # --- the message as tokens --------------------------------------------------------------
 
-_APOSTROPHES = str.maketrans({"\u2019": "", "'": "", "\u2018": "", "`": ""})
+_APOSTROPHES = ("\u2019", "'", "\u2018", "`")
+_COMBINING = re.compile("[\u0300-\u036f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Letters of scripts other than Latin: only then are script languages looked for.
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\u3000-\ud7ff\uf900-\ufaff\ufb50-\ufeff]")
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[a-z]+|[.!?;,:()\n]+")
 
 
@@ -74,10 +79,14 @@ def tokenise(text: str, emoji: Mapping[str, str] | None = None) -> Tokens:
         for symbol, word in emoji.items():
             if symbol in text:
                 text = text.replace(symbol, f" {word} ")
+    text = text.lower()
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "")
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().translate(_APOSTROPHES)
+        # Accents off ("café" -> "cafe"); any other non-ASCII character separates words.
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+        text = _NON_ASCII.sub(" ", text)
     words: list[str] = []
     for token in _TOKEN.findall(text):
         if token[0] in ".!?;,:()\n":
@@ -109,26 +118,10 @@ def _term_pattern(term: str) -> str:
 
 @dataclass(frozen=True)
 class Concept:
+    """A named list of terms. `terms` keeps them as written, for the index."""
+
     name: str
-    pattern: re.Pattern[str]
-    exact: frozenset[str] = frozenset()  # words a match can start with
-    prefixes: frozenset[str] = frozenset()  # word beginnings a match can start with
-    digits: bool = False  # a match can start with a number
-    anywhere: bool = False  # no anchor could be worked out: search the whole text
-
-    def spans(self, tokens: Tokens) -> list[tuple[int, int]]:
-        """(first word, last word) of every place the concept appears."""
-        found = []
-        for match in self.pattern.finditer(tokens.joined):
-            first = tokens.index_at(match.start())
-            found.append((first, first + tokens.joined.count(" ", match.start(), match.end())))
-        return found
-
-    def span_at(self, tokens: Tokens, index: int) -> tuple[int, int] | None:
-        match = self.pattern.match(tokens.joined, tokens.starts[index])
-        if match is None:
-            return None
-        return index, index + tokens.joined.count(" ", match.start(), match.end())
+    terms: tuple[str, ...]
 
 
 _LEADING_LOOKAROUND = re.compile(r"^(?:\\b|\(\?<?[!=](?:[^()]|\([^()]*\))*\))+")
@@ -194,62 +187,79 @@ def _anchors(regex: str) -> list[tuple[str, str]] | None:
 
 
 def compile_concept(name: str, terms: Iterable[str]) -> Concept:
-    terms = sorted(terms, key=len, reverse=True)
-    alternatives = "|".join(_term_pattern(t) for t in terms)
-    exact: set[str] = set()
-    prefixes: set[str] = set()
-    digits = anywhere = False
-    for term in terms:
-        anchors = _anchors(_term_pattern(term) if not term.startswith("re:")
-                           else term[3:].strip())
-        if anchors is None:
-            anywhere = True
-            continue
-        for kind, word in anchors:
-            if kind == "digit":
-                digits = True
-            elif kind == "exact":
-                exact.add(word)
-            else:
-                prefixes.add(word)
-    return Concept(name, re.compile(rf"(?<![a-z0-9.])(?:{alternatives})(?![a-z0-9])"),
-                   frozenset(exact), frozenset(prefixes), digits, anywhere)
+    concept = Concept(name, tuple(terms))
+    TermIndex([concept])  # compiles every term: a bad regex raises re.error here
+    return concept
 
 
-class ConceptIndex:
-    """Which concepts may start at each word: a dictionary look-up per distinct word, so a
-    4,000-character message is not searched once per concept."""
+# One way a term can match where a word starts: the concept it belongs to, and either its words
+# (each with "ends in *") compared with the message's words, or a regex matched at the word.
+Entry = tuple[str, tuple[tuple[str, bool], ...] | None, re.Pattern[str] | None]
+
+
+def _merged(entries: list[Entry]) -> list[Entry]:
+    """One regex per concept under a word, instead of one per term: fewer matches to try."""
+    bodies: dict[str, list[str]] = {}
+    kept: list[Entry] = []
+    for name, sequence, pattern in entries:
+        if pattern is None:
+            kept.append((name, sequence, None))
+        else:
+            bodies.setdefault(name, []).append(pattern.pattern)
+    for name, group in bodies.items():
+        alternatives = "|".join(f"(?:{body})" for body in sorted(group, key=len, reverse=True))
+        kept.append((name, None, re.compile(rf"(?:{alternatives})(?![a-z0-9])")))
+    return kept
+
+
+class TermIndex:
+    """Every term of every concept, filed under the words a match can start with.
+
+    Scanning a message is then one pass over its words with a dictionary look-up per distinct
+    word: a 4,000-character message is not searched once per concept.
+    """
 
     def __init__(self, concepts: Iterable[Concept]) -> None:
-        self._exact: dict[str, list[Concept]] = {}
-        self._prefix: dict[str, list[Concept]] = {}
-        self._digits: list[Concept] = []
-        self.anywhere: list[Concept] = []
+        self._exact: dict[str, list[Entry]] = {}
+        self._prefix: dict[str, list[Entry]] = {}
+        self._digits: list[Entry] = []
+        self._anywhere: list[tuple[str, re.Pattern[str]]] = []
         for concept in concepts:
-            if concept.anywhere:
-                self.anywhere.append(concept)
-                continue
-            for word in concept.exact:
-                self._exact.setdefault(word, []).append(concept)
-            for word in concept.prefixes:
-                self._prefix.setdefault(word, []).append(concept)
-            if concept.digits:
-                self._digits.append(concept)
+            for term in concept.terms:
+                self._add(concept.name, term)
+        for table in (self._exact, self._prefix):
+            for key, entries in table.items():
+                table[key] = _merged(entries)
+        self._digits = _merged(self._digits)
         self._lengths = sorted({len(p) for p in self._prefix})
+        # Which entries each word starts: words recur from message to message, so the look-up
+        # is kept (bounded: a flood of made-up words cannot grow it without limit).
+        self._by_word: dict[str, list[Entry]] = {}
 
-    def present(self, words: set[str]) -> set[str]:
-        """The names of the concepts whose first word appears among these words."""
-        found = {c.name for c in self.anywhere}
-        for word in words & self._exact.keys():
-            found.update(c.name for c in self._exact[word])
-        for length in self._lengths:
-            for start in {w[:length] for w in words if len(w) >= length} & self._prefix.keys():
-                found.update(c.name for c in self._prefix[start])
-        if any(w[:1].isdigit() for w in words):
-            found.update(c.name for c in self._digits)
-        return found
+    def _add(self, name: str, term: str) -> None:
+        if not term.startswith("re:"):
+            words = tuple((w.rstrip("*"), w.endswith("*")) for w in term.split())
+            first, is_prefix = words[0]
+            target = self._prefix if is_prefix else self._exact
+            target.setdefault(first, []).append((name, words, None))
+            return
+        body = term[3:].strip()
+        anchors = _anchors(body)
+        if anchors is None:
+            self._anywhere.append(
+                (name, re.compile(rf"(?<![a-z0-9.])(?:{body})(?![a-z0-9])")))
+            return
+        pattern = re.compile(body)  # merged with its neighbours in _merged
+        for kind, word in anchors:
+            entry: Entry = (name, None, pattern)
+            if kind == "digit":
+                self._digits.append(entry)
+            elif kind == "exact":
+                self._exact.setdefault(word, []).append(entry)
+            else:
+                self._prefix.setdefault(word, []).append(entry)
 
-    def candidates(self, word: str) -> list[Concept]:
+    def _entries(self, word: str) -> list[Entry]:
         found = list(self._exact.get(word, ()))
         for length in self._lengths:
             if length > len(word):
@@ -257,6 +267,45 @@ class ConceptIndex:
             found += self._prefix.get(word[:length], ())
         if word[:1].isdigit():
             found += self._digits
+        return found
+
+    def scan(self, tokens: Tokens) -> dict[str, list[tuple[int, int]]]:
+        """(first word, last word) of every place each concept appears."""
+        words, joined, starts = tokens.words, tokens.joined, tokens.starts
+        count = len(words)
+        ends: dict[tuple[str, int], int] = {}
+        cache = self._by_word
+        if len(cache) > WORD_CACHE:
+            cache.clear()
+        for index, word in enumerate(words):
+            entries = cache.get(word)
+            if entries is None:
+                entries = cache[word] = self._entries(word) if word != BREAK else []
+            for name, sequence, pattern in entries:
+                if sequence is not None:
+                    last = index + len(sequence) - 1
+                    if last != index and (last >= count or not all(
+                            words[index + k] == w or (prefix and words[index + k].startswith(w))
+                            for k, (w, prefix) in enumerate(sequence[1:], 1))):
+                        continue
+                else:
+                    assert pattern is not None
+                    match = pattern.match(joined, starts[index])
+                    if match is None:
+                        continue
+                    last = index + joined.count(" ", match.start(), match.end())
+                key = (name, index)
+                if ends.get(key, -1) < last:
+                    ends[key] = last
+        for name, pattern in self._anywhere:
+            for match in pattern.finditer(joined):
+                first = tokens.index_at(match.start())
+                last = first + joined.count(" ", match.start(), match.end())
+                if ends.get((name, first), -1) < last:
+                    ends[(name, first)] = last
+        found: dict[str, list[tuple[int, int]]] = {}
+        for (name, first), last in ends.items():
+            found.setdefault(name, []).append((first, last))
         return found
 
 
@@ -312,8 +361,8 @@ class Triage:
     max_chars: int = 4000
 
     @functools.cached_property
-    def index(self) -> ConceptIndex:
-        return ConceptIndex(self.concepts.values())
+    def index(self) -> TermIndex:
+        return TermIndex(self.concepts.values())
 
     def assess(self, text: str) -> Finding:
         text = text[: self.max_chars * 2]  # Telegram's own limit is 4,096; be safe with more
@@ -347,25 +396,8 @@ class Triage:
     # The steps of assess, each small enough to read on its own.
 
     def _spans(self, tokens: Tokens) -> dict[str, list[tuple[int, int]]]:
-        """The places of every concept some rule could use, less those inside an idiom.
-
-        First the distinct words tell which concepts could be present at all (a set look-up
-        each); a rule missing one of its concepts is dropped, and only the concepts the
-        remaining rules need are searched for.
-        """
-        present = self.index.present(set(tokens.words))
-        needed: set[str] = set()
-        for rule in self.rules:
-            if all(name in present for name in rule.all):
-                needed.update(rule.all, rule.unless, rule.unless_near)
-        if not needed:
-            return {}
-        needed.update(name for name in FRAMING if name in present)
-        raw: dict[str, list[tuple[int, int]]] = {}
-        for name in needed:
-            spans = self.concepts[name].spans(tokens)
-            if spans:
-                raw[name] = spans
+        """Every concept's places, less those inside an idiom."""
+        raw = self.index.scan(tokens)
         idioms = raw.pop("figure_of_speech", [])
         if not idioms:
             return raw
@@ -424,7 +456,7 @@ class Triage:
 
     def language_of(self, text: str) -> str | None:
         """The code of a language other than English the message is written in, if any."""
-        if not text.isascii():
+        if not text.isascii() and _OTHER_SCRIPT.search(text):
             letters = len(_LETTERS.findall(text))
             for code, rules in self.languages.items():
                 if rules.script and len(rules.script.findall(text)) > letters / 2:
@@ -450,9 +482,10 @@ class Triage:
         """Urgent phrases in other languages. Latin-script ones only when the message is not
         plainly English: "suicid" and "ambulance" are English words too."""
         lowered = unicodedata.normalize("NFKC", text).lower()
+        other_script = not text.isascii() and _OTHER_SCRIPT.search(text) is not None
         hits = []
         for rules in self.languages.values():
-            if rules.script is None and not latin or rules.script and text.isascii():
+            if rules.script is None and not latin or rules.script and not other_script:
                 continue
             for rule, pattern in rules.urgent:
                 if pattern.search(lowered):

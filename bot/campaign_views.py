@@ -10,6 +10,7 @@ from bot import callbacks, localtime
 from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
 from bot.render import Button, Outgoing, Renderer, keyboard
 from bot.telegram_html import to_plain
+from bot.triage import Rule
 
 
 def _bc(campaign_id: int, step: str) -> str:
@@ -99,3 +100,19 @@ def when(epoch: int | None, zone_name: str) -> str:
         return ""
     moment = datetime.fromtimestamp(epoch, localtime.zone(zone_name))
     return f"{moment:%a} {moment.day} {moment:%b} {moment:%Y}, {moment:%H:%M} ({zone_name})"
+
+
+def warning(renderer: Renderer, claims: list[Rule]) -> Outgoing:
+    """Under the preview: what the broadcast seems to say that it should not."""
+    return renderer.message("campaign_warning", reasons=[r.why for r in claims])
+
+
+def confirm_again(renderer: Renderer, campaign: Campaign, claims: list[Rule],
+                  step: str) -> Outgoing:
+    """The second confirmation a flagged broadcast needs before it is sent or scheduled."""
+    label = renderer.library.label
+    rows = [[Button(label("send_anyway") if step == "now" else label("schedule_anyway"),
+                    data=_bc(campaign.id, f"{step}2"))],
+            [Button(label("cancel"), data=_bc(campaign.id, "x"))]]
+    return renderer.message("campaign_confirm_again", keyboard(rows), id=campaign.id,
+                            reasons=[r.why for r in claims])

@@ -358,6 +358,7 @@ class Triage:
     negators: frozenset[str]
     emoji: Mapping[str, str] = field(default_factory=dict)
     languages: Mapping[str, LanguageRules] = field(default_factory=dict)
+    claims: tuple[Rule, ...] = ()  # what a moderator's broadcast must not say
     max_chars: int = 4000
 
     @functools.cached_property
@@ -392,6 +393,13 @@ class Triage:
         hits += foreign
         hits.sort(key=lambda r: TIERS.index(r.tier))
         return Finding(tuple(hits), language)
+
+    def check_claims(self, text: str) -> list[Rule]:
+        """The claims a broadcast makes that need a second look: a promised cure, or telling
+        people to stop a treatment. Negation counts ("don't stop your cream" is fine)."""
+        tokens = tokenise(text[: self.max_chars * 2], self.emoji)
+        found = self._spans(tokens)
+        return [rule for rule in self.claims if self._fires(rule, found, tokens)]
 
     # The steps of assess, each small enough to read on its own.
 
@@ -559,7 +567,8 @@ def load_triage(path: Path, problems: list[Problem]) -> Triage:
         problems.append(Problem(name, "negators", "must be a non-empty list"))
     emoji = {str(k): str(v) for k, v in (data.get("emoji") or {}).items()}
     languages = _load_languages(data.get("languages"), name, problems)
-    return Triage(concepts, rules, negators, emoji, languages)
+    claims = _load_rules(data.get("claims"), concepts, name, problems, tiers=("claim",))
+    return Triage(concepts, rules, negators, emoji, languages, claims)
 
 
 def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Concept]:
@@ -589,7 +598,7 @@ def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Co
 
 
 def _load_rules(raw: Any, concepts: Mapping[str, Concept], name: str,
-                problems: list[Problem]) -> tuple[Rule, ...]:
+                problems: list[Problem], tiers: tuple[str, ...] = TIERS) -> tuple[Rule, ...]:
     if not isinstance(raw, list) or not raw:
         problems.append(Problem(name, "rules", "must be a non-empty list"))
         return ()
@@ -600,7 +609,7 @@ def _load_rules(raw: Any, concepts: Mapping[str, Concept], name: str,
         if not isinstance(entry, dict):
             problems.append(Problem(name, rid, "each rule is a mapping"))
             continue
-        rule = _rule_from(entry, rid, name, problems)
+        rule = _rule_from(entry, rid, name, problems, tiers)
         if rule is None:
             continue
         unknown = [c for c in (*rule.all, *rule.unless, *rule.unless_near) if c not in concepts]
@@ -611,11 +620,11 @@ def _load_rules(raw: Any, concepts: Mapping[str, Concept], name: str,
     return tuple(rules)
 
 
-def _rule_from(entry: dict[str, Any], rid: str, name: str,
-               problems: list[Problem]) -> Rule | None:
+def _rule_from(entry: dict[str, Any], rid: str, name: str, problems: list[Problem],
+               tiers: tuple[str, ...]) -> Rule | None:
     tier = entry.get("tier")
-    if tier not in TIERS:
-        problems.append(Problem(name, f"{rid}.tier", f"must be one of {TIERS}"))
+    if tier not in tiers:
+        problems.append(Problem(name, f"{rid}.tier", f"must be one of {tiers}"))
         return None
     concepts = entry.get("all")
     if isinstance(concepts, str):

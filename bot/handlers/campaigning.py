@@ -15,7 +15,8 @@ from bot.handlers import fallback
 from bot.handlers.moderators import allowed, moderators_only, private_chat, say, user_id_of
 from bot.numbers import whole_number
 from bot.replies import reply
-from bot.telegram_html import from_entities, visible_length
+from bot.telegram_html import from_entities, to_plain, visible_length
+from bot.triage import Rule
 
 COMPOSE = "compose"  # user_data: waiting for a broadcast's message
 SCHEDULE = "schedule_campaign"  # user_data: waiting for a campaign's send time
@@ -111,6 +112,9 @@ async def _preview(update: Update, context: Context, campaign_id: int) -> None:
     campaign = await campaigns.get(data.db, campaign_id)
     assert campaign is not None
     await reply(update, context, campaign_views.delivered(data.renderer, campaign))
+    warnings = _claims(context, campaign)
+    if warnings:
+        await reply(update, context, campaign_views.warning(data.renderer, warnings))
     await reply(update, context, campaign_views.audiences(
         data.renderer, campaign_id, await _counts(update, context)))
 
@@ -151,9 +155,13 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         assert campaign is not None
         count = await campaigns.count_audience(data.db, campaign.audience, campaign.report_chat)
         await reply(update, context, campaign_views.confirm(renderer, campaign, count), edit=True)
-    elif step == "now" and campaign.audience:
+    elif step in ("now", "sch") and campaign.audience and _claims(context, campaign):
+        # A broadcast that promises a cure or tells people to stop a treatment: ask again.
+        await reply(update, context, campaign_views.confirm_again(
+            renderer, campaign, _claims(context, campaign), step), edit=True)
+    elif step in ("now", "now2") and campaign.audience:
         await _send_now(update, context, campaign)
-    elif step == "sch" and campaign.audience:
+    elif step in ("sch", "sch2") and campaign.audience:
         context.user_data.pop(COMPOSE, None)  # type: ignore[union-attr]
         context.user_data[SCHEDULE] = campaign.id  # type: ignore[index]
         await reply(update, context, renderer.message("campaign_ask_time", id=campaign.id,
@@ -178,7 +186,7 @@ async def _send_now(update: Update, context: Context, campaign: campaigns.Campai
     await moderation.audit(data.db, user_id_of(update), "broadcast sent", data.now(),
                            f"#{campaign.id} "
                            f"{campaign_views.summary_line(data.renderer, campaign)} "
-                           f"to {campaign.audience}", recipients)
+                           f"to {campaign.audience}{_warned(context, campaign)}", recipients)
     data.sender.wake()
     await reply(update, context, data.renderer.message("campaign_started", id=campaign.id,
                                                        recipients=recipients), edit=True)
@@ -194,6 +202,20 @@ async def _cancel(update: Update, context: Context, campaign: campaigns.Campaign
                            f"#{campaign.id}", sent)
     await reply(update, context, data.renderer.message("campaign_cancelled", id=campaign.id,
                                                        sent=sent))
+
+
+def _claims(context: Context, campaign: campaigns.Campaign) -> list[Rule]:
+    """What a moderator's own text claims that needs a second look (cards are ours)."""
+    triage = context.bot_data.library.triage
+    if triage is None or campaign.kind != "message":
+        return []
+    return triage.check_claims(to_plain(campaign.body_html))
+
+
+def _warned(context: Context, campaign: campaigns.Campaign) -> str:
+    """The audit log's note that a broadcast went out despite a warning."""
+    claims = _claims(context, campaign)
+    return f" (sent despite warning: {', '.join(r.id for r in claims)})" if claims else ""
 
 
 async def _zone_of(context: Context, user_id: int) -> str:
@@ -239,7 +261,8 @@ async def _scheduled_time(update: Update, context: Context, campaign_id: int) ->
         return
     shown = campaign_views.when(int(moment.timestamp()), zone_name)
     await moderation.audit(data.db, user_id_of(update), "broadcast scheduled", data.now(),
-                           f"#{campaign_id} for {shown} to {campaign.audience}")
+                           f"#{campaign_id} for {shown} to {campaign.audience}"
+                           f"{_warned(context, campaign)}")
     await reply(update, context, data.renderer.message(
         "campaign_scheduled", id=campaign_id, when=shown,
         audience=campaign_views.describe_audience(data.renderer, campaign.audience)))

@@ -414,10 +414,14 @@ class Triage:
                              if not any(a <= s[0] and s[1] <= b for a, b in idioms)])}
 
     def _negated(self, span: tuple[int, int], tokens: Tokens,
-                 own: list[tuple[int, int]]) -> bool:
+                 own: list[tuple[int, int]], phrases: list[tuple[int, int]]) -> bool:
         """A negator shortly before the span, in the same clause, that is not itself part of
-        one of the rule's own concepts ("can not breathe" is not negated by its own "not")."""
+        one of the rule's own concepts ("can not breathe" is not negated by its own "not"),
+        or a negating phrase ending just before it ("no thoughts of harming myself")."""
         first = span[0]
+        for _, b in phrases:
+            if first - NEGATION_REACH <= b < first and BREAK not in tokens.words[b:first]:
+                return True
         for index in range(first - 1, max(first - 1 - NEGATION_REACH, -1), -1):
             word = tokens.words[index]
             if word == BREAK or word == "but":
@@ -435,9 +439,10 @@ class Triage:
                 return False
             per_concept.append(spans)
         own = [s for spans in per_concept for s in spans]
+        phrases = found.get("negation_phrase", [])
         live = []
         for spans in per_concept:
-            kept = [s for s in spans if not self._negated(s, tokens, own)
+            kept = [s for s in spans if not self._negated(s, tokens, own, phrases)
                     and not self._beside(s, rule.unless_near, found)]
             if not kept:
                 return False
@@ -580,11 +585,13 @@ def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Co
         if not isinstance(terms, list) or not terms:
             problems.append(Problem(name, f"concepts.{key}", "must be a non-empty list"))
             continue
-        odd = [t for t in terms if not isinstance(t, str)]
+        odd = [t for t in terms if not isinstance(t, str)
+               or not t.startswith("re:") and any(c in t for c in "()[]?|\\{")]
         if odd:
             # YAML reads a bare no as false and "a: b" as a mapping: quote such terms.
             problems.append(Problem(name, f"concepts.{key}",
-                                    f"{odd[0]!r} is not text: put it in quotes"))
+                                    f"{odd[0]!r} is not a term: quote plain words, and start "
+                                    "a regular expression with re:"))
             continue
         try:
             concepts[str(key)] = compile_concept(str(key), (str(t) for t in terms))

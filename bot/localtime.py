@@ -52,21 +52,53 @@ def next_occurrence(zone: tzinfo, minute_of_day: int, days: int, after: datetime
 
 # --- typed input ------------------------------------------------------------------------------
 _TIME = re.compile(
-    r"^\s*(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?\s*$", re.I
+    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?\s*h?\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?)?$"
 )
-_NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0}
+_NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0, "12 noon": 12 * 60,
+                "12 midday": 12 * 60, "12 midnight": 0}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_PAST = re.compile(r"^(?P<part>half|quarter|\d{1,2}|ten|twenty|five|twenty five)\s+(?P<dir>past|"
+                   r"after|to|til|till)\s+(?P<h>\d{1,2}|[a-z]+)$")
+# Words around a time that say which half of the day, or only fill the sentence.
+_MORNING = re.compile(r"\b(?:in the morning|this morning|tomorrow morning|morning|am)\b")
+_EVENING = re.compile(r"\b(?:in the (?:evening|afternoon)|this (?:evening|afternoon)|tonight|"
+                      r"at night|evening|afternoon|night|pm)\b")
+_FILLER = re.compile(r"\b(?:at|around|about|tomorrow|today|every day|o ?clock|oclock|please)\b")
 
 
 def parse_time(text: str) -> int | None:
-    """Minutes after midnight for 8, 8am, 08:00, 19:30, 7.30pm, noon; None if not a time."""
-    text = text.strip().lower()
+    """Minutes after midnight for a time as people write it: 8, 8am, 8 am, 08:00, 19:30,
+    7.30pm, 8:30 p.m., 20h, 20h30, noon, midnight, half past 7, quarter to 9, 7 in the
+    evening, 7:30 tomorrow morning. None if it is not a time."""
+    text = " ".join(text.strip().lower().replace("’", "'").replace("'", "").split())
     if text in _NAMED_TIMES:
         return _NAMED_TIMES[text]
+    half = "pm" if _EVENING.search(text) and not re.search(r"\d\s*p\.?\s?m", text) else \
+        "am" if _MORNING.search(text) and not re.search(r"\d\s*a\.?\s?m", text) else ""
+    core = _EVENING.sub(" ", _MORNING.sub(" ", text)) if half else text
+    core = " ".join(_FILLER.sub(" ", core).split())
+    if core in _NAMED_TIMES:
+        return _NAMED_TIMES[core]
+    minute = _spoken(core) if _PAST.match(core) else _clock(core)
+    if minute is None or not half:
+        return minute
+    hour = minute // 60
+    if hour > 12 or (half == "am" and hour == 12 and not core.startswith("12")):
+        return minute if hour > 12 and half == "pm" else None
+    if half == "pm" and hour < 12:
+        minute += 12 * 60
+    elif half == "am" and hour == 12:
+        minute -= 12 * 60
+    return minute
+
+
+def _clock(text: str) -> int | None:
     match = _TIME.match(text)
     if not match:
         return None
     hour, minute = int(match["h"]), int(match["m"] or 0)
-    ampm = (match["ampm"] or "").replace(".", "")
+    ampm = (match["ampm"] or "").replace(".", "").replace(" ", "")
     if minute > 59:
         return None
     if ampm:
@@ -76,6 +108,23 @@ def parse_time(text: str) -> int | None:
     elif hour > 23:
         return None
     return hour * 60 + minute
+
+
+def _spoken(text: str) -> int | None:
+    """"half past 7", "quarter to 9", "20 past 6"."""
+    match = _PAST.match(text)
+    assert match is not None
+    hour = _NUMBER_WORDS.get(match["h"]) if not match["h"].isdigit() else int(match["h"])
+    if hour is None or not 0 <= hour <= 23:
+        return None
+    part = {"half": 30, "quarter": 15, "ten": 10, "twenty": 20, "five": 5,
+            "twenty five": 25}.get(match["part"])
+    if part is None:
+        part = int(match["part"])
+        if not 0 < part < 60:
+            return None
+    total = hour * 60 + (part if match["dir"] in ("past", "after") else -part)
+    return total % (24 * 60)
 
 
 def format_time(minute_of_day: int) -> str:

@@ -21,3 +21,12 @@ async def remember_chat(update: Update, context: Context) -> None:
     before = await chats.record_chat(data.db, chat.id, chat.type, language, data.now())
     if before == "blocked":
         await subscriptions.resume(data.db, chat.id, data.now())
+
+
+def chat_id_of(update: Update) -> int:
+    """The chat an update belongs to. Handlers are only registered for updates that have one,
+    so a missing chat is a bug, not a user's input."""
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError(f"update {update.update_id} has no chat")
+    return chat.id

@@ -11,9 +11,10 @@ from telegram.constants import ChatMemberStatus, ChatType
 
 from bot import callbacks, localtime, reminder_views, subscriptions
 from bot.context import Context
-from bot.handlers.common import remember_chat
+from bot.handlers.common import chat_id_of, remember_chat
 from bot.numbers import whole_number
 from bot.replies import reply
+from bot.spoken_times import ASKS_FOR_REMINDER, parse_reminder
 from bot.subscriptions import CARD
 
 FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minute, zone}
@@ -121,31 +122,46 @@ async def _begin(update: Update, context: Context, only: str | None = None) -> N
 
 
 async def _one_line(update: Update, context: Context, text: str) -> None:
+    """/remind 8am PST, /remind every weekday at 7pm, or a sentence asking for a reminder:
+    what was understood is filled in, and the set-up asks only for the rest."""
     data = context.bot_data
-    parts = text.split(maxsplit=1)
-    minute = localtime.parse_time(parts[0])
-    zone_text = parts[1] if len(parts) > 1 else ""
-    zone_name = localtime.parse_zone(zone_text, dict(data.library.zone_aliases)) if zone_text \
-        else None
-    if minute is None:
-        problem = f"“{parts[0][:20]}” is not a time of day."
-    elif zone_text and zone_name is None:
-        problem = f"“{zone_text[:40]}” is not a time zone I know."
+    request = parse_reminder(text, data.library.zone_aliases)
+    if request.minute is None and request.zone is None and request.days is None:
+        problem = f"I couldn't find a time of day in “{text[:40]}”."
+    elif request.unknown:
+        problem = f"“{request.unknown[:40]}” is not a time zone I know."
     else:
         problem = ""
     if problem:
         await reply(update, context, data.renderer.message("bad_remind_line", problem=problem))
         return
     await remember_chat(update, context)
+    zone_name = request.zone
     if zone_name is None:
-        settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        settings = await subscriptions.load(data.db, chat_id_of(update))
         zone_name = settings.timezone if settings and settings.timezone else None
-    assert minute is not None  # checked above; tells the type checker
-    if zone_name is None:  # no zone given and none saved: ask for it
-        nonce = new_flow(context, "zone", minute=minute)
-        await reply(update, context, reminder_views.ask_zone(data.renderer, nonce, minute, None))
+    days = request.days if request.days is not None else localtime.EVERY_DAY
+    if request.minute is None:
+        nonce = new_flow(context, "time", zone=zone_name, days=days, prefilled=True)
+        await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
         return
-    await _save(update, context, minute, zone_name, localtime.EVERY_DAY)
+    if zone_name is None:  # no zone given and none saved: ask for it
+        nonce = new_flow(context, "zone", minute=request.minute, days=days, prefilled=True)
+        await reply(update, context, reminder_views.ask_zone(data.renderer, nonce,
+                                                             request.minute, None))
+        return
+    await _save(update, context, request.minute, zone_name, days)
+
+
+async def from_sentence(update: Update, context: Context, text: str) -> bool:
+    """"remind me every weekday at 7pm" typed as a message starts the reminder set-up."""
+    key = " ".join(text.lower().replace("’", "'").replace("'", "").split())
+    if not ASKS_FOR_REMINDER.match(key):
+        return False
+    if not await may_change(update, context):
+        return True
+    await _one_line(update, context, text)
+    return True
 
 
 async def _save(update: Update, context: Context, minute: int, zone_name: str, days: int) -> None:
@@ -203,6 +219,9 @@ async def _after_time(update: Update, context: Context, minute: int) -> None:
     if flow.get("only") == "time":
         await _save(update, context, minute, flow["zone"], flow["days"])
         return
+    if flow.get("prefilled") and flow.get("zone"):  # zone and days came with the request
+        await _save(update, context, minute, flow["zone"], flow["days"])
+        return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
     await reply(update, context, reminder_views.ask_zone(
@@ -213,7 +232,7 @@ async def _after_time(update: Update, context: Context, minute: int) -> None:
 async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
     data = context.bot_data
     flow = _flow(context)
-    if flow.get("only") == "zone":
+    if flow.get("only") == "zone" or flow.get("prefilled"):
         await _save(update, context, flow["minute"], zone_name, flow["days"])
         return
     flow.update(step="days", zone=zone_name)

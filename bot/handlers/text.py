@@ -27,6 +27,8 @@ async def on_text(update: Update, context: Context) -> None:
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await reminders.stop(update, context)
         return
+    if await reminders.from_sentence(update, context, text):
+        return
     if await reminders.typed_answer(update, context):
         return
     await questions.on_question(update, context, text, finding)

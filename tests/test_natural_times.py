@@ -1,0 +1,76 @@
+"""Reminder times, days and zones as people write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import localtime
+from bot.content import Library
+from bot.spoken_times import parse_reminder
+from tests.harness import Harness
+from tests.test_reminder_setup import schedule
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("8", "08:00"), ("8am", "08:00"), ("8 am", "08:00"), ("8 a.m.", "08:00"),
+    ("8.30pm", "20:30"), ("8:30 p.m.", "20:30"), ("8:00 AM", "08:00"), ("20h", "20:00"),
+    ("20h30", "20:30"), ("noon", "12:00"), ("12 noon", "12:00"), ("midnight", "00:00"),
+    ("half past 7", "07:30"), ("half past seven", "07:30"), ("quarter to 9", "08:45"),
+    ("7 in the evening", "19:00"), ("9 tonight", "21:00"), ("7:30 tomorrow morning", "07:30"),
+    ("at 8pm", "20:00"), ("8 o'clock", "08:00"), ("12am", "00:00"), ("12pm", "12:00"),
+])
+def test_times_people_type(typed: str, expected: str) -> None:
+    minute = localtime.parse_time(typed)
+    assert minute is not None and localtime.format_time(minute) == expected
+
+
+@pytest.mark.parametrize("typed", ["25", "8:75", "13pm", "hello", "", "half past banana"])
+def test_what_is_not_a_time(typed: str) -> None:
+    assert localtime.parse_time(typed) is None
+
+
+@pytest.mark.parametrize(("typed", "minute", "zone", "days"), [
+    ("8am PST", "08:00", "America/Los_Angeles", None),
+    ("8:00 AM EST", "08:00", "America/New_York", None),
+    ("7pm AEST", "19:00", "Australia/Sydney", None),
+    ("9am BST", "09:00", "Europe/London", None),
+    ("remind me every weekday at 7pm", "19:00", None, localtime.WEEKDAYS),
+    ("every day at 8pm", "20:00", None, localtime.EVERY_DAY),
+    ("weekends 10:00 Europe/Berlin", "10:00", "Europe/Berlin", localtime.WEEKENDS),
+    ("mon wed fri 9am Sydney", "09:00", "Australia/Sydney", 0b10101),
+    ("every monday and thursday at 6pm", "18:00", None, 0b1001),
+    ("half past 7 in the evening London", "19:30", "Europe/London", None),
+])
+def test_a_reminder_in_a_persons_own_words(library: Library, typed: str, minute: str,
+                                           zone: str | None, days: int | None) -> None:
+    request = parse_reminder(typed, library.zone_aliases)
+    assert request.minute is not None and localtime.format_time(request.minute) == minute
+    assert (request.zone, request.days, request.unknown) == (zone, days, "")
+
+
+async def test_remind_with_a_zone_abbreviation_keeps_daylight_saving(bot: Harness) -> None:
+    reply = Harness.only_reply(await bot.send("/remind 8am PST"))
+    assert "08:00 (America/Los_Angeles)" in reply.plain
+    assert schedule(bot) == [("card", 480, localtime.EVERY_DAY, "America/Los_Angeles")]
+
+
+async def test_a_sentence_asking_for_a_reminder_starts_the_set_up(bot: Harness) -> None:
+    ask_zone = Harness.only_reply(await bot.send("remind me every weekday at 7pm"))
+    assert "Which time zone" in ask_zone.plain
+    done = Harness.only_reply(await bot.send("London"))
+    assert "on weekdays at 19:00 (Europe/London)" in done.plain
+    assert schedule(bot) == [("card", 19 * 60, localtime.WEEKDAYS, "Europe/London")]
+
+
+async def test_a_sentence_without_a_time_asks_for_it(bot: Harness) -> None:
+    await bot.send("/remind 9am Sydney")
+    ask_time = Harness.only_reply(await bot.send("please remind me on weekends"))
+    assert "What time" in ask_time.plain
+    done = Harness.only_reply(await bot.send("half past 7"))
+    assert "at weekends at 07:30 (Australia/Sydney)" in done.plain
+
+
+async def test_an_unknown_zone_word_changes_nothing(bot: Harness) -> None:
+    reply = Harness.only_reply(await bot.send("/remind 8pm banana"))
+    assert "“banana” is not a time zone I know" in reply.plain
+    assert schedule(bot) == []

@@ -89,13 +89,21 @@ async def test_a_bad_time_says_what_is_accepted(clock: Harness, typed: str) -> N
     assert clock.snapshot() == before
 
 
-@pytest.mark.parametrize("line", ["25:00 London", "8:75 UTC", "tomorrow London",
+@pytest.mark.parametrize("line", ["25:00 London", "8:75 UTC", "tomorrow banana",
                                   "08:00 Mars/Olympus", "08:00 UTC+99"])
 async def test_a_bad_one_line_form_changes_nothing(clock: Harness, line: str) -> None:
     await clock.send("/remind 07:00 London")
     before = clock.snapshot()
     reply = Harness.only_reply(await clock.send(f"/remind {line}"))
     assert "nothing has changed" in reply.plain
+    assert clock.snapshot() == before
+
+
+async def test_a_line_without_a_time_asks_for_one_and_changes_nothing(clock: Harness) -> None:
+    await clock.send("/remind 07:00 London")
+    before = clock.snapshot()
+    reply = Harness.only_reply(await clock.send("/remind tomorrow Sydney"))
+    assert "What time" in reply.plain
     assert clock.snapshot() == before
 
 

@@ -1,7 +1,7 @@
 """Figures for the people running the bot: chats, deliveries, reading and check-ins.
 
-Plain async functions over the database, a small PNG chart written without an imaging
-library, and the caption or message that carries the figures.
+Plain async functions over the database, a small PNG chart (drawn with drawing.py, no
+imaging library), and the caption or message that carries the figures.
 
 Every window ends at `now`: "7 days" means [now - 7 days, now]. The per-day series are the
 30 UTC days ending with today's (partial) UTC day.
@@ -9,14 +9,14 @@ Every window ends at `now`: "7 days" means [now - 7 days, now]. The per-day seri
 
 from __future__ import annotations
 
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot import telegram_html
 from bot.content import Library
+from bot.drawing import MONTHS, Canvas
+from bot.drawing import step as scale_step
 from bot.render import Outgoing, Renderer
 from bot.store import Database
 
@@ -234,49 +234,21 @@ def _context(stats: Stats, compact: bool, cards: int, topics: int, title_limit: 
     }
 
 
-# --- the chart: an RGB PNG drawn with a 5x7 bitmap font, no imaging library needed ----------
+# --- the chart: an RGB PNG drawn with drawing.py's 5x7 bitmap font, no imaging library -------
 
 W, H = 800, 400
-_BG, _GRID, _AXIS, _INK = (255, 255, 255), (228, 232, 236), (120, 120, 120), (40, 40, 40)
+_GRID, _AXIS, _INK = (228, 232, 236), (120, 120, 120), (40, 40, 40)
 _BAR, _BAR_INK = (91, 155, 213), (38, 104, 168)  # new chats, left axis
 _LINE, _LINE_INK = (235, 125, 40), (190, 86, 10)  # messages sent, right axis
-# Each glyph: 7 rows, each a base-32 digit whose 5 bits are the pixels, leftmost highest.
-_FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),", [
-    "ehjlphe", "4c4444e", "eh1248v", "v2421he", "26aiv22", "vgu11he", "68guhhe", "v124888",
-    "ehhehhe", "ehhf12c", "ehhvhhh", "uhhuhhu", "ehggghe", "sihhhis", "vgguggv", "vgguggg",
-    "ehgnhhf", "hhhvhhh", "e44444e", "72222ic", "hikokih", "ggggggv", "hrllhhh", "hhpljhh",
-    "ehhhhhe", "uhhuggg", "ehhhlid", "uhhukih", "fgge11u", "v444444", "hhhhhhe", "hhhhha4",
-    "hhhllla", "hha4ahh", "hha4444", "v1248gv", "00000cc", "000e000", "2488842", "8422248",
-    "0000c48",
-]))
-_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 _X0, _X1, _Y0, _Y1 = 85, 715, 100, 310  # the plot area
 
 
 def chart_png(stats: Stats) -> bytes:
     """800x400: new chats per day as bars (left scale), messages sent as a line (right)."""
-    px = bytearray(_BG * (W * H))
-
-    def rect(x0: int, y0: int, x1: int, y1: int, color: tuple[int, int, int]) -> None:
-        x0, x1, y0, y1 = max(x0, 0), min(x1, W), max(y0, 0), min(y1, H)
-        if x1 > x0:
-            for y in range(y0, y1):
-                px[(y * W + x0) * 3:(y * W + x1) * 3] = bytes(color) * (x1 - x0)
-
-    def text(x: int, y: int, s: str, color: tuple[int, int, int], scale: int = 3,
-             align: str = "left") -> None:
-        width = len(s) * 6 * scale - scale
-        x -= {"left": 0, "center": width // 2, "right": width}[align]
-        for i, ch in enumerate(s.upper()):
-            for row, digit in enumerate(_FONT.get(ch, "0000000")):
-                bits = int(digit, 32)
-                for col in range(5):
-                    if bits & (16 >> col):
-                        cx, cy = x + (i * 6 + col) * scale, y + row * scale
-                        rect(cx, cy, cx + scale, cy + scale, color)
-
+    canvas = Canvas(W, H)
+    rect, text = canvas.rect, canvas.text
     new, sent = stats.new_per_day, stats.sent_per_day
-    new_step, sent_step = _step(max(new, default=0)), _step(max(sent, default=0))
+    new_step, sent_step = scale_step(max(new, default=0)), scale_step(max(sent, default=0))
     height = _Y1 - _Y0
     text(W // 2, 10, "BOT ACTIVITY, LAST 30 DAYS", _INK, 4, "center")
     rect(10, 54, 28, 72, _BAR)
@@ -298,35 +270,17 @@ def chart_png(stats: Stats) -> bytes:
             rect(x - 6, _Y1 - max(2, value * height // (4 * new_step)), x + 7, _Y1, _BAR)
     points = [(x, _Y1 - value * height // (4 * sent_step)) for x, value in zip(centres, sent)]
     for (xa, ya), (xb, yb) in zip(points, points[1:]):
-        steps = max(abs(xb - xa), abs(yb - ya), 1)
-        for s in range(steps + 1):
-            x, y = xa + (xb - xa) * s // steps, ya + (yb - ya) * s // steps
-            rect(x - 1, y - 1, x + 2, y + 2, _LINE)
+        canvas.line(xa, ya, xb, yb, _LINE)
     for x, y in points:
         rect(x - 3, y - 3, x + 4, y + 4, _LINE)
     for i in range(1, SERIES_DAYS, 7):
-        label = f"{stats.days[i].day} {_MONTHS[stats.days[i].month - 1]}"  # not locale's %b
+        label = f"{stats.days[i].day} {MONTHS[stats.days[i].month - 1]}"  # not locale's %b
         rect(centres[i], _Y1 + 1, centres[i] + 1, _Y1 + 6, _AXIS)
         text(centres[i], _Y1 + 20, label, _INK, align="center")
     text(W // 2, H - 32, "DAY (UTC)", _AXIS, align="center")
     if not any(new) and not any(sent):
         text(W // 2, (_Y0 + _Y1) // 2 - 10, "NO DATA YET", _AXIS, align="center")
-
-    raw = b"".join(b"\0" + px[y * W * 3:(y + 1) * W * 3] for y in range(H))
-    return b"\x89PNG\r\n\x1a\n" + b"".join(
-        struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-        for tag, data in ((b"IHDR", struct.pack(">IIBBBBB", W, H, 8, 2, 0, 0, 0)),
-                          (b"IDAT", zlib.compress(raw, 9)), (b"IEND", b"")))
-
-
-def _step(top: int) -> int:
-    """The smallest 1, 2 or 5 x 10^k whose four steps reach `top`."""
-    magnitude = 1
-    while True:
-        for m in (1, 2, 5):
-            if 4 * m * magnitude >= top:
-                return m * magnitude
-        magnitude *= 10
+    return canvas.png()
 
 
 def _short(value: int) -> str:

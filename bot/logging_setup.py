@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 
 class RedactingFormatter(logging.Formatter):
@@ -38,3 +40,39 @@ def configure_logging(token: str | None, level: int = logging.INFO) -> None:
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+class Bursts:
+    """One WARNING for the first of a burst of alike events (a gateway's error pages, a network
+    outage); the rest are counted, and one INFO line gives the count once `quiet` seconds have
+    passed without another."""
+
+    def __init__(self, logger: logging.Logger, what: str, *, quiet: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.logger = logger
+        self.what = what
+        self.quiet = quiet
+        self.clock = clock
+        self.count = 0  # events in the current burst
+        self.first = self.last = 0.0
+
+    def event(self, message: str, *args: object) -> None:
+        now = self.clock()
+        if self.count and now - self.last > self.quiet:
+            self._over()
+        self.count += 1
+        self.last = now
+        if self.count == 1:
+            self.first = now
+            self.logger.warning(f"{message} (more {self.what} are counted, not logged, until "
+                                f"{self.quiet:.0f} s pass without one)", *args)
+
+    def all_clear(self) -> None:
+        """Things work again: end the burst if it has been quiet long enough."""
+        if self.count and self.clock() - self.last > self.quiet:
+            self._over()
+
+    def _over(self) -> None:
+        self.logger.info("%d %s in %.0f s; none since", self.count, self.what,
+                         self.last - self.first)
+        self.count = 0

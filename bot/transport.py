@@ -4,10 +4,18 @@ Measured on one core against the same loopback server, httpx manages about 300-1
 requests/s (its pool slows down as concurrency grows) and aiohttp about 8,000, so the sender
 can deliver a paid broadcast's 1,000 messages/s with room to spare
 (bench/sender_throughput.py prints both).
+
+The bot holds two of these for sending (app.py): one for replies to people and one for the
+outbox's bulk sends, so a broadcast stalled on slow answers can never fill the connections a
+reply needs. A proxy's HTML error page (502, 504...) becomes the JSON error Telegram would send,
+logged once per burst, instead of PTB's JSON-parsing traceback on every request.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
@@ -15,11 +23,42 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.logging_setup import Bursts
+
+log = logging.getLogger(__name__)
 USER_AGENT = "gutskin-bot (python-telegram-bot, aiohttp)"
 
 
+class MayHaveArrived(NetworkError):
+    """The connection broke after the request went out: Telegram may have delivered it."""
+
+
+# One per process: the reply and bulk sessions count into the same burst.
+PAGES = Bursts(log, "web pages from the Bot API")
+
+
+def _as_api_error(status: int, body: bytes) -> tuple[int, bytes] | None:
+    """The JSON error Telegram would have sent, when `body` is not JSON (None when it is)."""
+    if body.lstrip()[:1] == b"{":
+        return None
+    if 200 <= status < 300:
+        status = HTTPStatus.BAD_GATEWAY  # a page where a result should be: not Telegram's
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    PAGES.event("the Bot API answered %d with a web page instead of JSON (a gateway problem "
+                "at Telegram's end), handled as a network error", status)
+    return status, json.dumps({"ok": False, "error_code": status,
+                               "description": f"{phrase} (a web page, not the Bot API)"}
+                              ).encode()
+
+
 class AiohttpRequest(BaseRequest):
-    """One aiohttp session with a bounded connection pool and PTB's timeout semantics."""
+    """One aiohttp session with a bounded connection pool and PTB's timeout semantics.
+
+    With every connection busy, a request waits for one; the bot therefore gives bulk sends a
+    session of their own (app.py)."""
 
     def __init__(self, *, connections: int = 64, read_timeout: float = 5.0,
                  connect_timeout: float = 5.0, write_timeout: float = 5.0,
@@ -80,9 +119,19 @@ class AiohttpRequest(BaseRequest):
             data = request_data.json_parameters if request_data else None
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as response:
-                return response.status, await response.read()
+                status, body = response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError,
+                aiohttp.ClientOSError) as exc:
+            if isinstance(exc, aiohttp.ClientConnectorError):  # never connected: not sent
+                raise NetworkError(f"aiohttp: {type(exc).__name__}") from exc
+            raise MayHaveArrived(f"aiohttp: {type(exc).__name__}") from exc
         except aiohttp.ClientError as exc:
             # The URL holds the token: name the error's kind, not its text.
             raise NetworkError(f"aiohttp: {type(exc).__name__}") from exc
+        page = _as_api_error(status, body)
+        if page is not None:
+            return page
+        PAGES.all_clear()
+        return status, body

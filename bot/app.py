@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -50,9 +50,12 @@ from bot.search import CardIndex
 from bot.sender import Limits, Sender
 from bot.store import chats, open_database
 from bot.transport import AiohttpRequest
+from bot.update_order import OnePerChat
 
 log = logging.getLogger(__name__)
 
+REPLY_CONNECTIONS = 32  # replies, button answers, owner reports
+BULK_CONNECTIONS = 64  # the outbox sender's in-flight sends
 # The shell and tests have no real token; PTB still wants one of the right shape.
 OFFLINE_TOKEN = "1000000:offline-shell-token"
 ALL_UPDATES = Update.ALL_TYPES
@@ -88,9 +91,13 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        # Long polling holds its one connection open; sends share a pool of their own.
-        builder = builder.request(AiohttpRequest(connections=64)).get_updates_request(
-            AiohttpRequest(connections=1))
+        # Long polling holds its one connection open; replies to people have a pool of their
+        # own, and the outbox's bulk sends another (_post_init): a broadcast that Telegram
+        # answers slowly can fill only its own connections, never a reply's.
+        builder = builder.request(AiohttpRequest(connections=REPLY_CONNECTIONS)) \
+            .get_updates_request(AiohttpRequest(connections=1))
+    # Chats are answered side by side, each chat's updates in order (update_order.py).
+    builder = builder.concurrent_updates(OnePerChat())
     app = builder.build()
     data: BotData = app.bot_data
     data.settings = settings
@@ -178,6 +185,7 @@ async def minute_tick(context: Context) -> None:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
     await outbox.prune(data.db, now)
+    await errors.report_held_back(data.bulk_bot, data)
 
 
 async def report_finished_campaigns(data: BotData) -> int:
@@ -193,7 +201,8 @@ async def report_finished_campaigns(data: BotData) -> int:
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
     data.db = await open_database(data.settings.database)
-    data.sender = Sender(app.bot, data.db, functools.partial(deliveries.render_row, data),
+    data.bulk_bot = await _bulk_bot(app)
+    data.sender = Sender(data.bulk_bot, data.db, functools.partial(deliveries.render_row, data),
                          limits=data.limits, clock=lambda: data.clock(),
                          on_idle=functools.partial(report_finished_campaigns, data))
     commands = [BotCommand(name, text) for name, text in data.library.commands]
@@ -211,6 +220,20 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
              len(data.library.cards), len(data.library.topics), data.settings.database)
 
 
+async def _bulk_bot(app: Application) -> Bot:  # type: ignore[type-arg]
+    """The outbox's own Bot with its own connections; with an injected request (shell, tests)
+    there is no network to share, and the application's bot serves both."""
+    if not isinstance(app.bot.request, AiohttpRequest):
+        return app.bot
+    settings: Settings = app.bot_data.settings
+    request = AiohttpRequest(connections=BULK_CONNECTIONS)
+    bulk = Bot(app.bot.token, request=request, get_updates_request=request,
+               base_url=settings.base_url or "https://api.telegram.org/bot",
+               base_file_url=settings.base_file_url or "https://api.telegram.org/file/bot")
+    await bulk.initialize()
+    return bulk
+
+
 async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
     sender = getattr(data, "sender", None)
@@ -220,6 +243,9 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
+    bulk = getattr(data, "bulk_bot", None)
+    if bulk is not None and bulk is not app.bot:
+        await bulk.shutdown()
     db = getattr(data, "db", None)
     if db is not None:
         await db.close()

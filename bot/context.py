@@ -6,7 +6,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from telegram import Bot
 from telegram.ext import CallbackContext, ExtBot
+
+from bot.error_reports import ErrorReports
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -26,11 +29,13 @@ class BotData:
     renderer: Renderer
     index: CardIndex
     sender: Sender
+    bulk_bot: Bot  # the outbox's sends, on connections of their own
     limits: Limits
 
     def __init__(self) -> None:
         self.clock: Callable[[], float] = time.time
         self.background = True  # the minute tick and the sender run by themselves
+        self.error_reports = ErrorReports()  # owners' error reports: a few an hour at most
 
     def now(self) -> int:
         return int(self.clock())

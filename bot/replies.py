@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 
 from bot.context import Context
 from bot.render import Outgoing
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# A reply that meets flood control is tried once more if Telegram asks for at most this long;
+# a longer wait would leave the person staring at nothing, and a 400 is never tried again.
+SHORT_WAIT = 5.0
+
+
+def seconds(retry_after: object) -> float:
+    """RetryAfter.retry_after as seconds (PTB gives an int or a timedelta)."""
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total() if callable(total) else retry_after)  # type: ignore[arg-type]
+
+
+async def once_more_after_short_flood(call: Callable[[], Awaitable[T]]) -> T:
+    """Make a request; after a 429 asking for a short wait, wait and make it once more."""
+    try:
+        return await call()
+    except RetryAfter as exc:
+        wait = seconds(exc.retry_after)
+        if wait > SHORT_WAIT:
+            raise
+        log.info("flood control on a reply: trying once more in %.0f s", wait)
+        await asyncio.sleep(wait)
+        return await call()
 
 
 async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool = False) -> None:
     """Answer in the update's chat; with edit=True a button press replaces its own message."""
     query = update.callback_query
     if query is not None:
-        await query.answer()
+        await once_more_after_short_flood(query.answer)
         message = query.message
         if edit and message is not None and message.is_accessible and not out.photo:
             try:
-                await query.edit_message_text(out.text, reply_markup=out.reply_markup())
+                await once_more_after_short_flood(lambda: query.edit_message_text(
+                    out.text, reply_markup=out.reply_markup()))
                 return
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():
@@ -35,7 +62,7 @@ async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool =
     incoming = update.effective_message
     in_topic = incoming is not None and incoming.is_topic_message
     thread = incoming.message_thread_id if in_topic and incoming is not None else None
-    await send(context.bot, chat.id, out, thread=thread)
+    await once_more_after_short_flood(lambda: send(context.bot, chat.id, out, thread=thread))
 
 
 async def send(bot: Bot, chat_id: int, out: Outgoing, *, thread: int | None = None) -> None:

@@ -4,6 +4,9 @@ bot/offline.py answers PTB inside the process; this sibling speaks HTTP, so http
 polling, signals and logging all run as they would against Telegram. It is a minimal
 HTTP/1.1 server on asyncio streams in one background thread (keep-alive, Content-Length
 bodies, no thread per request): ~20,000 requests/s on loopback, ample for a benchmark.
+
+Faults come one by one (`fail`, `stall`, `block`) or as a seeded mix at a rate (`chaos`):
+429, 403, 400, 5xx, a gateway's HTML page, timeouts, dropped connections and slow answers.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ import asyncio
 import contextlib
 import html
 import json
+import random
 import re
 import threading
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -40,6 +44,7 @@ class Call:
     time: float  # time.monotonic() on arrival
     status: int = 200  # the HTTP status it was answered with
     result: Any = None
+    fault: str = ""  # the chaos fault it met, if any ("timeout", "drop", "slow", "429"...)
 
     @property
     def chat_id(self) -> int | None:
@@ -65,6 +70,64 @@ class _Fault:
     description: str = ""
     parameters: dict[str, Any] = field(default_factory=dict)
     delay: float = 0.0  # a stall rather than an error
+    page: bool = False  # answer with a gateway's HTML page instead of JSON
+    drop: bool = False  # close the connection without answering (after handling the call)
+    kind: str = ""  # the chaos kind, for counting
+
+
+FAULT_KINDS = ("429", "403", "400", "500", "502page", "timeout", "drop", "slow")
+GATEWAY_PAGE = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+                b"</body>\r\n</html>\r\n")
+
+
+@dataclass
+class FaultMix:
+    """A share of matching calls meets one of `kinds`, chosen by a seeded RNG.
+
+    A timeout stalls past the client's read timeout and then handles the call anyway (the
+    message lands although the bot never hears so), as Telegram does; a dropped connection also
+    handles the call first; a slow answer stalls below the timeout.
+    """
+
+    rate: float
+    kinds: Sequence[str] = FAULT_KINDS
+    methods: frozenset[str] = frozenset({"sendMessage", "sendPhoto"})
+    chats: Callable[[int | None], bool] | None = None  # which chats; None for all
+    seed: int = 1
+    retry_after: int = 1
+    timeout_seconds: float = 6.0  # the bot's read timeout is 5 s
+    slow_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
+
+    def pick(self, method: str, chat_id: int | None) -> _Fault | None:
+        if method not in self.methods or (self.chats is not None and not self.chats(chat_id)):
+            return None
+        if self._rng.random() >= self.rate:
+            return None
+        kind = self._rng.choice(list(self.kinds))
+        if kind == "429":
+            return _Fault(method, chat_id, 1, 429,
+                          f"Too Many Requests: retry after {self.retry_after}",
+                          {"retry_after": self.retry_after}, kind=kind)
+        if kind == "403":
+            return _Fault(method, chat_id, 1, 403, "Forbidden: bot was blocked by the user",
+                          kind=kind)
+        if kind == "400":
+            return _Fault(method, chat_id, 1, 400, "Bad Request: message is too long", kind=kind)
+        if kind == "500":
+            return _Fault(method, chat_id, 1, 500, "Internal Server Error", kind=kind)
+        if kind == "502page":
+            return _Fault(method, chat_id, 1, 502, "Bad Gateway", page=True, kind=kind)
+        if kind == "timeout":
+            return _Fault(method, chat_id, 1, delay=self.timeout_seconds, kind=kind)
+        if kind == "drop":
+            return _Fault(method, chat_id, 1, drop=True, kind=kind)
+        if kind == "slow":
+            return _Fault(method, chat_id, 1, delay=self.slow_seconds, kind=kind)
+        raise ValueError(f"unknown fault kind {kind!r}")
 
 
 def _is_send(method: str) -> bool:
@@ -88,6 +151,11 @@ class LoopbackBotAPI:
         self._next_update_id = 1
         self._next_id = 1  # message ids and callback query ids
         self._faults: list[_Fault] = []
+        self._mix: FaultMix | None = None
+        self.injected: Counter[str] = Counter()  # chaos faults met, by kind
+        self.arrived: Counter[str] = Counter()  # requests by method, counted on arrival
+        self.pages_served = 0  # HTML error pages answered
+        self.administrators: dict[int, set[int]] = {}  # chat id -> its admins (getChatMember)
         self._blocked: set[int] = set()
         self._last_message: dict[int, dict[str, Any]] = {}  # chat id -> the bot's latest
         self._recent_all: deque[float] = deque()
@@ -213,6 +281,17 @@ class LoopbackBotAPI:
         with self._cond:
             self._faults.append(_Fault(method, chat_id, times, status, description, parameters))
 
+    def fail_with_page(self, method: str, status: int = 502, *, times: int = 1,
+                       chat_id: int | None = None) -> None:
+        """The next `times` calls get a gateway's HTML error page, not the Bot API's JSON."""
+        with self._cond:
+            self._faults.append(_Fault(method, chat_id, times, status, "Bad Gateway", page=True))
+
+    def chaos(self, mix: FaultMix | None) -> None:
+        """From now on a share of calls meets faults (None: no more)."""
+        with self._cond:
+            self._mix = mix
+
     def stall(self, method: str, seconds: float, *, times: int = 1,
               chat_id: int | None = None) -> None:
         """Answer the next `times` calls only after `seconds`, to trip client timeouts."""
@@ -273,11 +352,15 @@ class LoopbackBotAPI:
                 status, payload = await self._answer(method, params)
             else:  # e.g. /file/bot<token>/<path>: no files are served
                 status, payload = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-            data = json.dumps(payload).encode()
+            if payload is None:
+                return  # a dropped connection: no answer at all
+            page = isinstance(payload, bytes)
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
             keep = headers.get("connection", "").lower() != "close"
-            writer.write(b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+            writer.write(b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
                          b"Content-Length: %d\r\nConnection: %s\r\n\r\n%s"
-                         % (status, HTTPStatus(status).phrase.encode(), len(data),
+                         % (status, HTTPStatus(status).phrase.encode(),
+                            b"text/html" if page else b"application/json", len(data),
                             b"keep-alive" if keep else b"close", data))
             try:
                 await writer.drain()
@@ -286,16 +369,30 @@ class LoopbackBotAPI:
             if not keep:
                 return
 
-    async def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        if method == "getUpdates":
-            return 200, {"ok": True, "result": await self._get_updates(params)}
+    async def _answer(self, method: str, params: dict[str, Any]
+                      ) -> tuple[int, dict[str, Any] | bytes | None]:
+        """The status and JSON answer; bytes for an HTML page, None to drop the connection."""
         call = Call(method, params, self.clock())
         chat_id = call.chat_id
         with self._cond:
+            self.arrived[method] += 1
             fault = self._take_fault(method, chat_id)
+            if fault is None and self._mix is not None:
+                fault = self._mix.pick(method, chat_id)
+            if fault is not None and fault.kind:
+                self.injected[fault.kind] += 1
+                call.fault = fault.kind
+        drop = fault is not None and fault.drop
         if fault is not None and fault.delay:
             with contextlib.suppress(TimeoutError):  # stop() cuts a stall short
                 await asyncio.wait_for(self._stopping.wait(), fault.delay)
+            fault = None
+        if method == "getUpdates":
+            if drop:
+                return 200, None
+            if fault is None:
+                return 200, {"ok": True, "result": await self._get_updates(params)}
+        if drop:
             fault = None
         with self._cond:
             if fault is None and chat_id in self._blocked and method.startswith(
@@ -317,8 +414,16 @@ class LoopbackBotAPI:
                            "description": fault.description}
                 if fault.parameters:
                     payload["parameters"] = fault.parameters
-            self.calls.append(call)
+            if method != "getUpdates":
+                self.calls.append(call)
             self._cond.notify_all()
+        if drop:
+            return call.status, None
+        if fault is not None and fault.page:
+            with self._cond:
+                self.pages_served += 1
+                self._cond.notify_all()
+            return call.status, GATEWAY_PAGE
         return call.status, payload
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -362,6 +467,17 @@ class LoopbackBotAPI:
     def _result(self, method: str, params: dict[str, Any], chat_id: int) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            user_id = int(params.get("user_id") or 0)
+            admin = user_id in self.administrators.get(chat_id, set())
+            member: dict[str, Any] = {"status": "administrator" if admin else "member",
+                                      "user": {"id": user_id, "is_bot": False,
+                                               "first_name": f"User {user_id}"}}
+            if admin:
+                member.update(_ADMIN_RIGHTS)
+            return member
+        if method == "getChat":
+            return {"id": chat_id, "type": _chat_type(chat_id)}
         if method not in _MESSAGE_METHODS:
             return True  # setMyCommands, answerCallbackQuery, deleteWebhook, ...
         now = int(time.time())
@@ -386,6 +502,14 @@ class LoopbackBotAPI:
         with self._cond:
             self._next_id += 1
             return self._next_id - 1
+
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+    "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+    "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False,
+}
 
 
 def _chat_type(chat_id: int) -> str:

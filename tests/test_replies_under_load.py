@@ -1,0 +1,95 @@
+"""A person's reply never waits behind bulk sends, and a gateway's error pages stay quiet.
+
+The real process against the loopback Bot API: 300 reminders due while Telegram takes 4 s to
+answer each of them, which holds every connection the outbox may use; a person writing
+meanwhile is answered within a second. A burst of HTML 502 pages is one WARNING in the log,
+not an ERROR with a traceback per request.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.store import open_database
+from tests.crash import start_bot, stop
+from tests.loopback_api import FaultMix, LoopbackBotAPI
+
+SUBSCRIBERS = 300
+pytestmark = pytest.mark.slow
+
+
+async def due_now(database: Path, count: int) -> None:
+    db = await open_database(database)
+    await db.close()
+    due = int(time.time()) // 60
+    with sqlite3.connect(database) as conn:
+        conn.executemany("INSERT INTO chats (id, kind, first_seen, last_seen, timezone) "
+                         "VALUES (?, 'private', 0, 0, 'UTC')", [(c,) for c in range(1, count + 1)])
+        conn.executemany("INSERT INTO schedules (chat_id, kind, local_minute, days, next_due) "
+                         "VALUES (?, 'card', 0, 127, ?)", [(c, due) for c in range(1, count + 1)])
+
+
+def reply_latency(server: LoopbackBotAPI, chat_id: int, text: str) -> float:
+    """Seconds from the update's arrival in the queue to the reply reaching Telegram."""
+    before = len(server.calls)
+    pushed = time.monotonic()
+    server.push_message(text, chat_id=chat_id)
+    calls = server.wait_for(lambda calls: any(c.chat_id == chat_id and c.method == "sendMessage"
+                                              for c in calls[before:]), timeout=15)
+    return next(c.time for c in calls[before:]
+                if c.chat_id == chat_id and c.method == "sendMessage") - pushed
+
+
+def log_problems(log: Path) -> list[str]:
+    return [line for line in log.read_text(errors="replace").splitlines()
+            if " ERROR " in line or "Traceback" in line or "CRITICAL" in line]
+
+
+async def test_replies_keep_their_speed_while_every_bulk_send_stalls(tmp_path: Path) -> None:
+    database, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
+    await due_now(database, SUBSCRIBERS)
+    with LoopbackBotAPI() as server:
+        server.chaos(FaultMix(rate=1.0, kinds=("slow",), slow_seconds=4.0,
+                              chats=lambda c: c is not None and 0 < c <= SUBSCRIBERS))
+        process = start_bot(server, database, log, BOT_SEND_RATE="1000")
+        try:
+            # Every connection the outbox may hold is waiting on a slow answer.
+            server.wait_for(lambda _: server.arrived["sendMessage"] >= 64, timeout=20)
+            stalled = server.arrived["sendMessage"] - len(server.sent())
+            waits = [reply_latency(server, 900_000 + i, "/help") for i in range(5)]
+        finally:
+            server.chaos(None)
+            stop(process)
+    print(f"\nreplies while {stalled} bulk sends were stalled: "
+          f"{', '.join(f'{w * 1000:.0f} ms' for w in waits)}")
+    assert stalled >= 60
+    assert max(waits) < 1.0
+    assert log_problems(log) == []
+
+
+async def test_a_burst_of_html_502_pages_is_one_warning(tmp_path: Path) -> None:
+    database, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
+    with LoopbackBotAPI() as server:
+        process = start_bot(server, database, log)
+        try:
+            server.wait_for(lambda calls: any(c.method == "setMyCommands" for c in calls), 20)
+            server.fail_with_page("sendMessage", times=5, chat_id=4242)
+            for _ in range(5):
+                server.push_message("/help", chat_id=4242)
+            server.wait_for(lambda calls: sum(c.chat_id == 4242 for c in calls) >= 5)
+            server.fail_with_page("getUpdates", times=2)
+            reply_latency(server, 4343, "/help")  # the long poll under way answers this one
+            server.wait_for(lambda _: server.pages_served == 7, timeout=10)
+            assert reply_latency(server, 4444, "/help") < 10  # polling recovers by itself
+        finally:
+            stop(process)
+    text = log.read_text(errors="replace")
+    assert text.count("web page instead of JSON") == 1
+    assert "Can not load invalid JSON" not in text
+    assert log_problems(log) == []
+    warnings = [line for line in text.splitlines() if " WARNING " in line]
+    assert len(warnings) <= 2, warnings  # the page, and the replies that could not go out

@@ -36,10 +36,17 @@ TIERS = ("emergency", "crisis", "same_day", "distress", "caution")
 ALARM_TIERS = frozenset({"emergency", "crisis", "same_day"})
 BREAK = "|"  # a clause break in the token stream: negation does not reach across it
 # Concepts that frame a message rather than name a sign: searched whenever a rule may fire.
-FRAMING = ("figure_of_speech", "asking_about", "personal_report", "hypothetical", "long_past",
-           "happening_now")
+FRAMING = ("figure_of_speech", "asking_about", "asking_strong", "personal_report", "hypothetical",
+           "long_past", "resolved", "happening_now")
 DEFAULT_WITHIN = 8
 NEGATION_REACH = 3
+# Negators that deny what follows them inside a phrase: "isn't closing", "doesn't look blue".
+INNER_NEGATORS = frozenset({"isnt", "arent", "wasnt", "werent", "doesnt", "dont", "didnt",
+                            "hasnt", "havent", "not"})
+# Tiers whose rules name signs; crisis and distress phrases often carry a "not" of their own
+# ("rather not exist", "seeing things that aren't there").
+SIGN_TIERS = frozenset({"emergency", "same_day", "claim"})
+LIST_REACH = 6  # how far a negation reaches back over "or": "no blisters or sores"
 WORD_CACHE = 50_000
 
 
@@ -94,6 +101,8 @@ def tokenise(text: str, emoji: Mapping[str, str] | None = None) -> Tokens:
                 words.append(BREAK)
         else:
             words.append(token)
+    while words and words[-1] == BREAK:
+        words.pop()
     starts, offset = [], 0
     for word in words:
         starts.append(offset)
@@ -323,6 +332,7 @@ class Rule:
     unless_near: tuple[str, ...] = ()  # concepts right beside a sign that cancel it
     asked_about_ok: bool = False  # True: also fires on a general question about it
     past_ok: bool = False  # True: also fires on something long past
+    negatable: bool = True  # False: "I don't think it will ever get better" still counts
 
 
 @dataclass(frozen=True)
@@ -379,17 +389,16 @@ class Triage:
             return Finding(tuple(foreign), language)
         found = self._spans(tokens)
         asked = self._asks_about(found)
-        past = bool(found.get("long_past")) and not found.get("happening_now")
         hits = []
         for rule in self.rules:
             if asked and not rule.asked_about_ok:
                 continue
-            if past and not rule.past_ok:
-                continue
             if any(found.get(name) for name in rule.unless):
                 continue
-            if self._fires(rule, found, tokens):
-                hits.append(rule)
+            window = self._fires(rule, found, tokens)
+            if window is None or not rule.past_ok and self._long_past(window, found, tokens):
+                continue
+            hits.append(rule)
         hits += foreign
         hits.sort(key=lambda r: TIERS.index(r.tier))
         return Finding(tuple(hits), language)
@@ -399,7 +408,7 @@ class Triage:
         people to stop a treatment. Negation counts ("don't stop your cream" is fine)."""
         tokens = tokenise(text[: self.max_chars * 2], self.emoji)
         found = self._spans(tokens)
-        return [rule for rule in self.claims if self._fires(rule, found, tokens)]
+        return [rule for rule in self.claims if self._fires(rule, found, tokens) is not None]
 
     # The steps of assess, each small enough to read on its own.
 
@@ -414,40 +423,68 @@ class Triage:
                              if not any(a <= s[0] and s[1] <= b for a, b in idioms)])}
 
     def _negated(self, span: tuple[int, int], tokens: Tokens,
-                 own: list[tuple[int, int]], phrases: list[tuple[int, int]]) -> bool:
+                 own: list[tuple[int, int]], phrases: list[tuple[int, int]],
+                 inner: bool) -> bool:
         """A negator shortly before the span, in the same clause, that is not itself part of
         one of the rule's own concepts ("can not breathe" is not negated by its own "not"),
         or a negating phrase ending just before it ("no thoughts of harming myself")."""
-        first = span[0]
+        first, last = span
         for _, b in phrases:
             if first - NEGATION_REACH <= b < first and BREAK not in tokens.words[b:first]:
                 return True
-        for index in range(first - 1, max(first - 1 - NEGATION_REACH, -1), -1):
+        # Inside the span ("throat isn't closing"), but not its first word ("not breathing"),
+        # and only the words that turn a statement round ("never wake up" is not negated).
+        if inner and any(tokens.words[i] in INNER_NEGATORS for i in range(first + 1, last + 1)):
+            return True
+        reach = NEGATION_REACH
+        for index in range(first - 1, max(first - 1 - LIST_REACH, -1), -1):
             word = tokens.words[index]
             if word == BREAK or word == "but":
                 return False
+            if word in ("or", "nor"):  # "no blisters or punched-out spots"
+                reach = LIST_REACH
+            if first - index > reach:
+                continue
             if word in self.negators and not any(a <= index <= b for a, b in own):
                 return True
         return False
 
     def _fires(self, rule: Rule, found: dict[str, list[tuple[int, int]]],
-               tokens: Tokens) -> bool:
+               tokens: Tokens) -> tuple[int, int] | None:
+        """The words where the rule's concepts meet, or None when it does not fire."""
         per_concept = []
         for name in rule.all:
             spans = found.get(name)
             if not spans:
-                return False
+                return None
             per_concept.append(spans)
         own = [s for spans in per_concept for s in spans]
         phrases = found.get("negation_phrase", [])
         live = []
         for spans in per_concept:
-            kept = [s for s in spans if not self._negated(s, tokens, own, phrases)
+            kept = [s for s in spans
+                    if not (rule.negatable and self._negated(s, tokens, own, phrases,
+                                                             rule.tier in SIGN_TIERS))
                     and not self._beside(s, rule.unless_near, found)]
             if not kept:
-                return False
+                return None
             live.append(kept)
         return _close_enough(live, rule.within)
+
+    @staticmethod
+    def _long_past(window: tuple[int, int], found: dict[str, list[tuple[int, int]]],
+                   tokens: Tokens) -> bool:
+        """The rule's words are about the past: "last year" or "when he was 2" in the same
+        clause, or "all fine now" anywhere, with nothing happening now in that clause."""
+        def clause(name: str) -> bool:
+            for a, b in found.get(name, ()):
+                lo, hi = min(a, window[0]), max(b, window[1])
+                if BREAK not in tokens.words[lo:hi + 1] or a <= window[0] <= b:
+                    return True
+            return False
+        if clause("happening_now"):
+            return False
+        return clause("long_past") or bool(found.get("resolved"))
 
     def _beside(self, span: tuple[int, int], names: tuple[str, ...],
                 found: dict[str, list[tuple[int, int]]]) -> bool:
@@ -461,6 +498,8 @@ class Triage:
     @staticmethod
     def _asks_about(found: dict[str, list[tuple[int, int]]]) -> bool:
         """A general question ("what are the signs of...") with nobody's present state in it."""
+        if found.get("asking_strong") and not found.get("happening_now"):
+            return True  # "how do I know if...", "is it true...": a question, whoever it is about
         if not found.get("asking_about"):
             return False
         return not found.get("personal_report") or bool(found.get("hypothetical"))
@@ -522,12 +561,12 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _NO_LANGUAGE = LanguageRules("", "", "", None, frozenset(), ())
 
 
-def _close_enough(live: list[list[tuple[int, int]]], within: int) -> bool:
-    """One place of every concept inside a window of `within` words."""
+def _close_enough(live: list[list[tuple[int, int]]],
+                  within: int) -> tuple[int, int] | None:
+    """The words spanned by one place of every concept inside a window of `within` words."""
     if len(live) == 1:
-        return True
-    anchors = live[0]
-    for a_first, a_last in anchors:
+        return live[0][0]
+    for a_first, a_last in live[0]:
         lo, hi = a_first, a_last
         ok = True
         for spans in live[1:]:
@@ -542,8 +581,8 @@ def _close_enough(live: list[list[tuple[int, int]]], within: int) -> bool:
                 break
             lo, hi = best
         if ok:
-            return True
-    return False
+            return lo, hi
+    return None
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -649,6 +688,7 @@ def _rule_from(entry: dict[str, Any], rid: str, name: str, problems: list[Proble
         unless=tuple(str(c) for c in entry.get("unless") or ()),
         unless_near=tuple(str(c) for c in entry.get("unless_near") or ()),
         asked_about_ok=bool(entry.get("asked_about_ok")), past_ok=bool(entry.get("past_ok")),
+        negatable=entry.get("negatable", True) is not False,
     )
 
 

@@ -21,8 +21,10 @@ ACCEPT = {  # as bench/triage_eval.py counts them
 }
 # An ordinary message the rules still alarm on, each with the reason it was left alone.
 KNOWN_FALSE_ALARMS = {
-    # "no meds now" reads as happening now; a seizure is an emergency word we keep sensitive.
-    "had a seizure once years ago after a head injury, no meds now, is dupixent ok for me?",
+    # "she's completely fine this morning" after a night of wheezing: the rules keep a wheezy
+    # child sensitive rather than read the resolution two clauses later.
+    "last night was scary, she was wheezy, but after her inhaler and a steamy bathroom she's "
+    "completely fine this morning. should I mention it to the GP?",
 }
 
 
@@ -32,7 +34,7 @@ def _items() -> list[tuple[str, dict[str, str]]]:
 
 
 def test_every_set_is_there() -> None:
-    assert {p.stem for p in SETS} >= {"blind1", "regressions"}
+    assert {p.stem for p in SETS} >= {"blind1", "blind2", "blind3", "regressions"}
 
 
 def test_every_urgent_message_in_the_sets_reaches_its_tier(library: Library) -> None:

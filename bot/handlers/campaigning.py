@@ -11,8 +11,7 @@ from telegram import Update
 from bot import callbacks, campaign_views, campaigns, localtime, moderation, views
 from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
 from bot.context import Context
-from bot.handlers import fallback
-from bot.handlers.moderators import allowed, moderators_only, private_chat, say, user_id_of
+from bot.handlers.moderators import allowed, moderators_only, private_chat, user_id_of
 from bot.numbers import whole_number
 from bot.replies import reply
 from bot.telegram_html import from_entities, to_plain, visible_length
@@ -53,13 +52,10 @@ async def push(update: Update, context: Context) -> None:
     await _preview(update, context, campaign_id)
 
 
-async def cancel_command(update: Update, context: Context) -> None:
-    """/cancel: drop a broadcast being composed or scheduled."""
+def drop_pending(context: Context) -> bool:
+    """Forget a broadcast being composed or a send time being waited for (/cancel)."""
     user_data = context.user_data or {}
-    if user_data.pop(COMPOSE, None) or user_data.pop(SCHEDULE, None):
-        await say(update, context, "Stopped. Nothing has been queued.")
-        return
-    await fallback.unknown_command(update, context)
+    return bool(user_data.pop(COMPOSE, None)) | bool(user_data.pop(SCHEDULE, None))
 
 
 async def composed(update: Update, context: Context) -> bool:

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import triage_views
 from bot.context import Context
-from bot.handlers import campaigning, fallback, questions, reminders
+from bot.handlers import campaigning, fallback, navigation, questions, reminders
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 
@@ -26,6 +26,8 @@ async def on_text(update: Update, context: Context) -> None:
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await reminders.stop(update, context)
+        return
+    if await navigation.by_word(update, context, text):
         return
     if await reminders.from_sentence(update, context, text):
         return

@@ -1,0 +1,61 @@
+"""/cancel in every set-up, and words that mean navigation ("help", "menu", "stop please")
+doing what they say instead of being read as a question."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.context import Context
+from bot.handlers import campaigning, habits, info, library, reminders
+from bot.replies import reply
+
+# What each set-up step is about, for "nothing changed" in the person's terms.
+_FLOW_NAMES = {"time": "reminder", "zone": "reminder", "days": "reminder", "focus": "topics",
+               "habits": "habits"}
+
+
+async def cancel(update: Update, context: Context) -> None:
+    """/cancel: stop whatever set-up is waiting and say what stayed as it was."""
+    stopped: list[str] = []
+    if campaigning.drop_pending(context):
+        stopped.append("broadcast")
+    flow = reminders.current_flow(context)
+    if flow and flow.get("step"):
+        stopped.append(_FLOW_NAMES.get(str(flow["step"]), "reminder"))
+        reminders.end_flow(context)
+    await reply(update, context, context.bot_data.renderer.message("cancelled", stopped=stopped))
+
+
+_WORDS = {
+    "help": info.help_command, "help me": info.help_command, "commands": info.help_command,
+    "how does this work": info.help_command, "what can you do": info.help_command,
+    "menu": library.topics, "main menu": library.topics, "topics": library.topics,
+    "home": library.topics, "start": library.start, "start again": library.start,
+    "begin": library.start, "cancel": cancel, "never mind": cancel, "nevermind": cancel,
+    "stop please": reminders.stop, "please stop": reminders.stop, "stop it": reminders.stop,
+    "stop sending": reminders.stop, "stop messages": reminders.stop,
+    "stop reminders": reminders.stop, "unsubscribe me": reminders.stop,
+    "pause": reminders.pause_command, "pause reminders": reminders.pause_command,
+    "resume": reminders.resume, "settings": reminders.show_settings,
+    "my reminders": reminders.show_settings, "reminders": reminders.show_settings,
+    "habits": habits.habits_command, "progress": habits.progress,
+}
+_HOW_TO_STOP = re.compile(r"^(?:how (?:do|can) i |how to |can i |i want to )(?:unsubscribe|stop"
+                          r"(?: (?:the |these |your )?(?:messages|reminders|cards))?|opt out)$")
+
+
+async def by_word(update: Update, context: Context, text: str) -> bool:
+    """A navigation word typed as a message; False when the text is something else."""
+    key = " ".join(re.sub(r"[^\w\s]", " ", text.lower().replace("’", "'")).split())
+    key = key.removeprefix("please ") if key not in _WORDS else key
+    if _HOW_TO_STOP.match(key):
+        await reply(update, context, context.bot_data.renderer.message("how_to_stop"))
+        return True
+    action = _WORDS.get(key)
+    if action is None:
+        return False
+    context.args = []
+    await action(update, context)
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import outbox
+from bot.store import outbox as outbox_queries
 from bot.store.db import Database
 
 ALL, GROUPS, ME = "all", "groups", "me"
@@ -162,16 +163,23 @@ async def start_due(db: Database, now: int) -> list[tuple[int, int]]:
 
 
 async def progress(db: Database, campaign_id: int) -> dict[str, int]:
-    rows = await db.fetchall(
-        "SELECT status, COUNT(*) FROM outbox WHERE campaign_id = ? GROUP BY status",
-        (campaign_id,))
-    counts = {"sent": 0, "pending": 0, "blocked": 0, "failed": 0, "skipped": 0}
+    """Messages by where they stand. `sent` is what Telegram confirmed; `twice_maybe` of those
+    had an earlier send Telegram never confirmed (a timeout, a crash) and may have arrived
+    twice, and `arrived_maybe` of the failed, blocked or skipped may have arrived after all:
+    the report says "at least" rather than undercount."""
+    counts = {"sent": 0, "pending": 0, "blocked": 0, "failed": 0, "skipped": 0,
+              "twice_maybe": 0, "arrived_maybe": 0}
     # In flight counts as pending; a row cancelled because its chat stopped (or the campaign
     # was cancelled) was skipped, like one the sender found stopped.
     merged = {"sending": "pending", "cancelled": "skipped"}
-    for status, count in rows:
+    for status, unsure, count in await outbox_queries.campaign_counts(
+            db, campaign_id, outbox.UNCONFIRMED):
         key = merged.get(status, status)
         counts[key] = counts.get(key, 0) + count
+        if unsure and key == "sent":
+            counts["twice_maybe"] += count
+        elif unsure and key != "pending":
+            counts["arrived_maybe"] += count
     return counts
 
 

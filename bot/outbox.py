@@ -30,6 +30,12 @@ class Row:
     payload: str
     attempts: int
     campaign_id: int | None
+    error: str | None = None  # what the last attempt met; UNCONFIRMED... when it may have landed
+
+
+# Marks a row one of whose sends Telegram never confirmed (a timeout, a dropped connection, a
+# crash while in flight): the message may have arrived more often than the row says.
+UNCONFIRMED = "unconfirmed: "
 
 
 INSERT_SQL = """
@@ -53,8 +59,11 @@ async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
 
 
 async def recover(db: Database) -> int:
-    """After a crash: rows claimed but never confirmed go back to pending."""
-    return await db.execute("UPDATE outbox SET status = 'pending' WHERE status = 'sending'")
+    """After a crash: rows claimed but never confirmed go back to pending, marked as possibly
+    delivered already (the crash may have come after Telegram took them)."""
+    return await db.execute(
+        "UPDATE outbox SET status = 'pending', error = ? || 'in flight when the bot stopped' "
+        "WHERE status = 'sending'", (UNCONFIRMED,))
 
 
 async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
@@ -66,13 +75,13 @@ async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
             SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
             ORDER BY priority, not_before, id LIMIT ?
         )
-        RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before
+        RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before, error
         """,
         (now, limit),
     )
     ordered = sorted(rows, key=lambda r: (r["priority"], r["not_before"], r["id"]))
-    return [Row(r["id"], r["chat_id"], r["kind"], r["payload"], r["attempts"], r["campaign_id"])
-            for r in ordered]
+    return [Row(r["id"], r["chat_id"], r["kind"], r["payload"], r["attempts"], r["campaign_id"],
+                r["error"]) for r in ordered]
 
 
 async def next_ready_time(db: Database) -> int | None:

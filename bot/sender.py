@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 
 from bot import outbox
 from bot.outbox import Outcome, Row
@@ -19,6 +27,7 @@ from bot.render import Outgoing
 from bot.replies import send
 from bot.store import chats
 from bot.store.db import Database
+from bot.transport import MayHaveArrived
 
 log = logging.getLogger(__name__)
 
@@ -263,6 +272,15 @@ class Sender:
             self._slots.release()
 
     async def _attempt(self, row: Row) -> Outcome:
+        """Send one row; an earlier send Telegram never confirmed stays on the outcome."""
+        outcome = await self._try(row)
+        unsure = (row.error or "").startswith(outbox.UNCONFIRMED)
+        if unsure and not (outcome.error or "").startswith(outbox.UNCONFIRMED):
+            why = outcome.error or "sent again after a send Telegram never confirmed"
+            outcome = dataclasses.replace(outcome, error=outbox.UNCONFIRMED + why)
+        return outcome
+
+    async def _try(self, row: Row) -> Outcome:
         out = await self.render(row)
         now = int(self.clock())
         if out is None:
@@ -300,13 +318,15 @@ class Sender:
 
     def _retry_later(self, row: Row, now: int, exc: Exception) -> Outcome:
         attempts = row.attempts + 1
+        # A timeout or a connection dropped after sending: the message may have arrived.
+        unsure = outbox.UNCONFIRMED if isinstance(exc, TimedOut | MayHaveArrived) else ""
         if attempts >= outbox.MAX_ATTEMPTS:
             log.warning("outbox row %s failed after %d attempts: %s", row.id, attempts, exc)
-            return Outcome(row.id, "failed", now, f"after {attempts} attempts: {exc}",
+            return Outcome(row.id, "failed", now, f"{unsure}after {attempts} attempts: {exc}",
                            count_attempt=True)
         backoff = min(300, 2 ** attempts)
-        return Outcome(row.id, "pending", now, f"retrying: {exc}", not_before=now + backoff,
-                       count_attempt=True)
+        return Outcome(row.id, "pending", now, f"{unsure}retrying: {exc}",
+                       not_before=now + backoff, count_attempt=True)
 
     async def _chat_gone(self, chat_id: int, reason: str) -> None:
         log.info("chat %s can no longer be reached (%s); it gets nothing until it writes",

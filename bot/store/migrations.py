@@ -103,4 +103,27 @@ MIGRATIONS: list[str] = [
     CREATE INDEX card_views_by_card ON card_views (card_id, times);
     CREATE INDEX checkins_by_day ON checkins (day, habit, done);
     """,
+    # 5: the weekly skin check (POEM): whose skin a chat's checks are about, and each check,
+    # its seven answers ('.' not asked yet, '-' skipped, '0'-'4') and its score. A check in
+    # progress has no finished_at; its buttons find it here after a restart. AUTOINCREMENT: an
+    # abandoned check's id is never given to a later one, so its old buttons stay stale.
+    """
+    CREATE TABLE skin_profiles (
+        chat_id     INTEGER PRIMARY KEY REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        about       TEXT    NOT NULL
+    );
+    CREATE TABLE skin_checks (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        about       TEXT    NOT NULL,
+        answers     TEXT    NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        day         TEXT,
+        score       INTEGER
+    );
+    CREATE INDEX skin_checks_by_chat ON skin_checks (chat_id, finished_at);
+    CREATE INDEX skin_checks_finished ON skin_checks (finished_at, chat_id)
+        WHERE finished_at IS NOT NULL;
+    """,
 ]

@@ -43,6 +43,7 @@ from bot.handlers import (
     privacy,
     questions,
     reminders,
+    skin,
     text,
 )
 from bot.outbox import Entry
@@ -131,6 +132,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "habits": habits.habits_command,
         "progress": habits.progress,
         "summary": habits.summary_command,
+        "skin": skin.skin_command,
         "mydata": privacy.mydata,
         "forget": privacy.forget,
         # Moderators' commands answer everyone else as unknown commands do.
@@ -206,7 +208,8 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data.sender = Sender(data.bulk_bot, data.db, functools.partial(deliveries.render_row, data),
                          limits=data.limits, clock=lambda: data.clock(),
                          on_idle=functools.partial(report_finished_campaigns, data))
-    commands = [BotCommand(name, text) for name, text in data.library.commands]
+    commands = [BotCommand(name, text) for name, text in data.library.commands
+                if name != "skin" or data.settings.skin_check]  # BOT_SKIN_CHECK=off hides it
     await app.bot.set_my_commands(commands)
     if data.background:
         await data.sender.start()

@@ -36,6 +36,7 @@ class Settings:
     admin_ids: frozenset[int]
     content_dir: Path
     send_rate: int = 30  # messages per second overall; Telegram allows more for paid broadcasts
+    skin_check: bool = True  # the weekly POEM check; its licence is free for non-commercial use
 
     @property
     def offline(self) -> bool:
@@ -59,6 +60,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = Fal
         admin_ids=_admin_ids(env.get("BOT_ADMIN_IDS", "")),
         content_dir=_content_dir(env.get("BOT_CONTENT_DIR", "").strip()),
         send_rate=_send_rate(env.get("BOT_SEND_RATE", "").strip()),
+        skin_check=_switch(env, "BOT_SKIN_CHECK", default=True),
     )
 
 
@@ -116,6 +118,18 @@ def _send_rate(raw: str) -> int:
         raise ConfigError("BOT_SEND_RATE", f"{raw!r} is not a whole number of messages per "
                                            "second from 1 to 1000")
     return rate
+
+
+_ON, _OFF = {"on", "yes", "true", "1"}, {"off", "no", "false", "0"}
+
+
+def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _ON | _OFF:
+        return raw in _ON
+    raise ConfigError(name, f"{env[name].strip()!r} is neither on nor off")
 
 
 def _content_dir(raw: str) -> Path:

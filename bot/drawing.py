@@ -13,13 +13,13 @@ import zlib
 Color = tuple[int, int, int]
 
 # Each glyph: 7 rows, each a base-32 digit whose 5 bits are the pixels, leftmost highest.
-FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),:/+'", [
+FONT = dict(zip("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.-(),:/+'?", [
     "ehjlphe", "4c4444e", "eh1248v", "v2421he", "26aiv22", "vgu11he", "68guhhe", "v124888",
     "ehhehhe", "ehhf12c", "ehhvhhh", "uhhuhhu", "ehggghe", "sihhhis", "vgguggv", "vgguggg",
     "ehgnhhf", "hhhvhhh", "e44444e", "72222ic", "hikokih", "ggggggv", "hrllhhh", "hhpljhh",
     "ehhhhhe", "uhhuggg", "ehhhlid", "uhhukih", "fgge11u", "v444444", "hhhhhhe", "hhhhha4",
     "hhhllla", "hha4ahh", "hha4444", "v1248gv", "00000cc", "000e000", "2488842", "8422248",
-    "0000c48", "0cc0cc0", "11248gg", "044v440", "4480000",
+    "0000c48", "0cc0cc0", "11248gg", "044v440", "4480000", "eh12404",
 ]))
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 

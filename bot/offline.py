@@ -11,7 +11,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
@@ -35,6 +35,7 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     result: Any = None  # what the fake Telegram answered
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads: a photo's PNG, by field
 
     @property
     def chat_id(self) -> int | None:
@@ -108,7 +109,10 @@ class OfflineBotAPI(BaseRequest):
             # Nobody polls the shell; sleep like a long poll with nothing to report.
             await asyncio.sleep(min(float(str(params.get("timeout") or 0)), 1.0))
             return 200, _ok([])
-        call = ApiCall(api_method, params)
+        uploads = request_data.multipart_data if request_data else None
+        call = ApiCall(api_method, params,
+                       files={name: part[1] for name, part in (uploads or {}).items()
+                              if isinstance(part[1], bytes)})
         failure = self._take_failure(api_method)
         if failure is not None:
             self.calls.append(call)

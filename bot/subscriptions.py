@@ -1,4 +1,5 @@
-"""What a chat asked to receive: daily card, habit check-ins, weekly summary; pause and stop."""
+"""What a chat asked to receive: daily card, habit check-ins, weekly summary and skin check
+offer; pause and stop."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from bot.scheduling import next_due_minute
 from bot.store.db import Database
 
 CARD, CHECKIN, SUMMARY = "card", "checkin", "summary"
-SCHEDULED_KINDS = (CARD, CHECKIN, SUMMARY)
+SKIN_OFFER = "skin_offer"  # the weekly skin check, offered with the summary (skin_offers.py)
+SCHEDULED_KINDS = (CARD, CHECKIN, SUMMARY, SKIN_OFFER)
 MAX_PAUSE_DAYS = 365
 DEFAULT_SUMMARY = (18 * 60, 1 << 6)  # Sunday 18:00 local, until the person changes it
 

@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 
 from bot import callbacks
 from bot.context import Context
-from bot.handlers import campaigning, habits, library, privacy, reminders
+from bot.handlers import campaigning, habits, library, privacy, reminders, skin
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
@@ -42,5 +42,7 @@ async def button(update: Update, context: Context) -> None:
         handled = await privacy.button(update, context, action)
     elif action.kind == "bc":
         handled = await campaigning.button(update, context, action)
+    elif action.kind == "sk":
+        handled = await skin.button(update, context, action)
     if not handled:
         await library.stale(update, context)

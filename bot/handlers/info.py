@@ -23,7 +23,7 @@ async def about(update: Update, context: Context) -> None:
     lib = data.library
     out = data.renderer.message(
         "about", sources=list(lib.sources.values()), card_count=len(lib.cards),
-        topic_count=len(lib.topics),
+        topic_count=len(lib.topics), skin_check=data.settings.skin_check,
     )
     await reply(update, context, out)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store import skin_checks
 from bot.store.db import Database
 
 
@@ -25,6 +26,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
         "SELECT card_id, times FROM card_views WHERE chat_id = ? ORDER BY first_read", (chat_id,))
     checkins = await db.fetchone(
         "SELECT COUNT(*), MIN(day), MAX(day) FROM checkins WHERE chat_id = ?", (chat_id,))
+    skin = await skin_checks.for_mydata(db, chat_id)
     queued = await db.fetchone(
         "SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')",
         (chat_id,))
@@ -33,7 +35,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
             "checkins": {"count": checkins[0] if checkins else 0,
                          "first": checkins[1] if checkins else None,
                          "last": checkins[2] if checkins else None},
-            "queued": queued[0] if queued else 0, "moderation": moderation}
+            "skin": skin, "queued": queued[0] if queued else 0, "moderation": moderation}
 
 
 async def moderation_of(db: Database, person: int) -> dict[str, Any] | None:
@@ -62,7 +64,8 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
         cursor = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
-        # card_views, schedules and checkins go with the chat (ON DELETE CASCADE).
+        # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
+        # CASCADE).
         erased = cursor.rowcount == 1
         if person is not None:
             erased = await _erase_moderator(conn, person) or erased

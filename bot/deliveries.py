@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import campaign_views, campaigns, habit_views, reminder_views, subscriptions
+from bot import campaign_views, campaigns, habit_views, reminder_views, skin_offers, subscriptions
 from bot.context import BotData
 from bot.handlers.habits import progress_rows
 from bot.outbox import Row
@@ -23,6 +23,8 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
         return await _campaign_message(data, int(row.payload))
     if row.kind == "report":
         return await _campaign_report(data, int(row.payload))
+    if row.kind == "skin_offer":
+        return await skin_offers.offer_message(data, row)
     return None
 
 

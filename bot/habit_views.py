@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot import callbacks
 from bot.content import Habit
-from bot.render import Button, Outgoing, Renderer, keyboard
+from bot.render import Button, Keyboard, Outgoing, Renderer, keyboard
 
 WEEK_MARKS = {True: "✅", False: "✖️", None: "▫️"}
 
@@ -26,6 +26,12 @@ def ask_time(renderer: Renderer, nonce: str) -> Outgoing:
     times = (19 * 60, 20 * 60, 21 * 60, 22 * 60)
     row = [Button(f"{m // 60:02d}:00", data=callbacks.make("hab", f"{nonce}:t{m}")) for m in times]
     return renderer.message("habits_time", keyboard([row]))
+
+
+def skin_offer_button(renderer: Renderer) -> Keyboard:
+    """Under "Saved": add the weekly skin check, offered with the summary."""
+    return keyboard([[Button(renderer.library.label("skin_weekly_on"),
+                             data=callbacks.make("sk", "weekly:on"))]])
 
 
 def checkin(renderer: Renderer, day: date, habits: list[Habit],

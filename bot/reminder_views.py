@@ -9,7 +9,7 @@ from markupsafe import Markup
 from bot import callbacks, localtime
 from bot.content import Card
 from bot.render import Button, Outgoing, Renderer, keyboard
-from bot.subscriptions import CARD, CHECKIN, SUMMARY, Settings
+from bot.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
 
 TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 
@@ -118,6 +118,7 @@ def overview(renderer: Renderer, settings: Settings | None, now: int) -> Outgoin
     return renderer.message(
         "reminders", keyboard(rows), status=settings.status, zone=settings.timezone,
         card=describe(CARD), checkin=describe(CHECKIN), summary=describe(SUMMARY),
+        skin=describe(SKIN_OFFER),
         focus=", ".join(topics) if topics else "all topics",
         habits=", ".join(habits) if habits else "no habits chosen", paused=paused,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot import localtime, outbox, reading
 from bot.content import Card, Library
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_MINUTES = 180  # after downtime, reminders missed in the last 3 hours still go out once
 CHUNK = 50_000
+WEEKLY_KINDS = frozenset({"skin_offer"})  # at most one a week per chat
 
 DUE_SQL = """
     SELECT s.chat_id, s.kind, s.local_minute, s.days, s.next_due, s.last_card,
@@ -97,7 +98,8 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 views.append((chat_id, card.id, now, now))
                 last_card = card.id
             else:
-                entries.append(Entry(chat_id, kind, f"{kind}:{chat_id}:{day}", day))
+                entries.append(Entry(chat_id, kind, f"{kind}:{chat_id}:{_occasion(kind, day)}",
+                                     day))
             moves.append((nxt, last_card, chat_id, kind))
         async with db.transaction() as conn:
             before = conn.total_changes
@@ -115,6 +117,15 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 """, views)
         if len(rows) < CHUNK:
             return result
+
+
+def _occasion(kind: str, day: str) -> str:
+    """What makes a message unique besides its chat: its local day, or for a weekly offer its
+    week (the Monday), so moving the offer to another day of the same week sends no second."""
+    if kind not in WEEKLY_KINDS:
+        return day
+    local = date.fromisoformat(day)
+    return f"week-{(local - timedelta(days=local.weekday())).isoformat()}"
 
 
 def _pick_card(library: Library, reads: str | None, last_card: str | None,

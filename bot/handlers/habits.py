@@ -6,14 +6,14 @@ from datetime import date, datetime, timedelta
 
 from telegram import Update
 
-from bot import callbacks, habit_views, localtime, reminder_views, subscriptions
+from bot import callbacks, habit_views, localtime, reminder_views, skin_offers, subscriptions
 from bot.context import Context
 from bot.handlers.common import remember_chat
 from bot.handlers.reminders import chosen_mask, current_flow, end_flow, may_change, new_flow
 from bot.numbers import whole_number
 from bot.replies import reply
 from bot.store import checkins
-from bot.subscriptions import CHECKIN, SUMMARY
+from bot.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
 
 
 async def habits_command(update: Update, context: Context) -> None:
@@ -78,11 +78,15 @@ async def save_checkin_time(update: Update, context: Context, minute: int) -> No
         summary = await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name,
                                                    summary_minute, summary_days, now)
     end_flow(context)
+    await skin_offers.follow_summary(data.db, chat_id, now)
     settings = await subscriptions.load(data.db, chat_id)
     assert settings is not None
     names = ", ".join(h.label for h in data.library.habits if h.id in settings.habits)
+    # The weekly skin check can come with the summary: offered here, once, if it is on.
+    skin_offer = data.settings.skin_check and SKIN_OFFER not in settings.schedules
     out = data.renderer.message(
-        "habits_saved", habits=names, days="every day", time=localtime.format_time(minute),
+        "habits_saved", habit_views.skin_offer_button(data.renderer) if skin_offer else (),
+        skin_offer=skin_offer, habits=names, days="every day", time=localtime.format_time(minute),
         zone=zone_name, next=reminder_views.when(checkin.next_local(zone_name)),
         summary=f"{localtime.describe_days(summary.days).removeprefix('on ')} at "
                 f"{localtime.format_time(summary.local_minute)}",
@@ -107,6 +111,7 @@ async def summary_command(update: Update, context: Context) -> None:
     zone_name = settings.zone_name if settings else "UTC"
     await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name, minute, days,
                                      data.now())
+    await skin_offers.follow_summary(data.db, chat_id, data.now())
     await reply(update, context, data.renderer.message(
         "summary_saved", days=localtime.describe_days(days), time=localtime.format_time(minute),
         zone=zone_name))

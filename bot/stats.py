@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot import telegram_html
+from bot import skin_checks, telegram_html
 from bot.content import Library
 from bot.drawing import MONTHS, Canvas
 from bot.drawing import step as scale_step
 from bot.render import Outgoing, Renderer
 from bot.store import Database
+from bot.store import skin_checks as skin_store
 
 DAY = 86_400
 SERIES_DAYS = 30
@@ -78,6 +79,7 @@ class Stats:
     days: tuple[date, ...]
     new_per_day: tuple[int, ...]
     sent_per_day: tuple[int, ...]
+    skin: skin_checks.Community | None = None  # the weekly skin check, when it is on
 
     @property
     def checkins_answered(self) -> int:
@@ -88,7 +90,7 @@ class Stats:
         return sum(h.yes for h in self.habits)
 
 
-async def gather(db: Database, library: Library, now: int) -> Stats:
+async def gather(db: Database, library: Library, now: int, *, skin: bool = False) -> Stats:
     """Every figure, in a handful of queries whose cost does not grow with Python loops.
 
     chats, card_views and checkins have no index that helps, so each costs a scan (the
@@ -168,12 +170,17 @@ async def gather(db: Database, library: Library, now: int) -> Stats:
                  (days[0].isoformat(),))]
     rates.sort(key=lambda h: (habit_order.get(h.habit, len(habit_order)), h.habit))
 
+    community = None
+    if skin:
+        community = skin_checks.community(*await skin_store.community_counts(
+            db, now, skin_checks.REGULAR_WEEKS, skin_checks.CHANGE_WEEKS))
+
     return Stats(
         now=now, active=active, paused=paused, stopped=stopped, blocked=blocked,
         active_private=private, active_groups=groups, new_7d=new_7d, new_30d=new_30d,
         cards_7d=cards_7d, cards_30d=cards_30d, sent_7d=sent_7d, sent_30d=sent_30d,
         top_cards=top_cards, top_topics=top_topics, habits=tuple(rates), days=days,
-        new_per_day=tuple(new_per_day), sent_per_day=tuple(sent_per_day),
+        new_per_day=tuple(new_per_day), sent_per_day=tuple(sent_per_day), skin=community,
     )
 
 
@@ -228,10 +235,29 @@ def _context(stats: Stats, compact: bool, cards: int, topics: int, title_limit: 
         "habits": [{"label": h.label, "answered": n(h.answered), "one": h.answered == 1,
                     "yes": share(h.yes, h.answered)} for h in stats.habits[:habits]],
         "several_habits": len(stats.habits) > 1,
+        "skin": _skin_context(stats.skin),
         "answered": n(stats.checkins_answered),
         "one": stats.checkins_answered == 1,
         "yes": share(stats.checkins_yes, stats.checkins_answered),
     }
+
+
+def _skin_context(skin: skin_checks.Community | None) -> dict[str, str] | None:
+    """Counts of people, each 'fewer than 10' when it would rest on fewer (nobody singled
+    out); the median change is the latest score minus the first, so below 0 is better."""
+    if skin is None:
+        return None
+    few = f"fewer than {skin_checks.MIN_PEOPLE}"
+
+    def people(count: int | None) -> str:
+        return few if count is None else f"{count:,}"
+
+    regular = (f"{round(100 * skin.regular_share)}% of {skin.regular_of:,} people"
+               if skin.regular_share is not None else f"{few} people")
+    change = (f"{skin.median_change:+g} points over {skin.change_of:,} people"
+              if skin.median_change is not None else f"{few} people")
+    return {"week": people(skin.checked_7d), "month": people(skin.checked_28d),
+            "regular": regular, "change": change.replace("+0 ", "0 ")}
 
 
 # --- the chart: an RGB PNG drawn with drawing.py's 5x7 bitmap font, no imaging library -------

@@ -50,7 +50,8 @@ async def reload(update: Update, context: Context) -> None:
 async def stats_command(update: Update, context: Context) -> None:
     """/stats: how the bot is doing, as a chart with its figures in the caption."""
     data = context.bot_data
-    figures = await stats.gather(data.db, data.library, data.now())
+    figures = await stats.gather(data.db, data.library, data.now(),
+                                 skin=data.settings.skin_check)
     await moderation.audit(data.db, user_id_of(update), "stats viewed", data.now())
     chart = stats.caption(data.renderer, figures)
     try:

@@ -380,8 +380,7 @@ class Triage:
         language = self.language_of(text)
         # Urgent words in other languages are looked for in every message: "quiero morir" has
         # too few words to tell its language, and must still reach the crisis tier.
-        foreign = self._foreign_rules(text, latin=language is not None
-                                      or self._english_words(text) < 2)
+        foreign = self._foreign_rules(text, language, self._english_words(text))
         if foreign and language is None:
             language = foreign[0].id.rsplit("_", 1)[0]
         tokens = tokenise(text, self.emoji)
@@ -530,14 +529,20 @@ class Triage:
         common = self.languages.get("en", _NO_LANGUAGE).common
         return sum(1 for w in _WORDS.findall(text[:400].lower()) if w in common)
 
-    def _foreign_rules(self, text: str, latin: bool) -> list[Rule]:
-        """Urgent phrases in other languages. Latin-script ones only when the message is not
-        plainly English: "suicid" and "ambulance" are English words too."""
+    def _foreign_rules(self, text: str, language: str | None, english: int) -> list[Rule]:
+        """Urgent phrases in other languages. A Latin-script language's phrases count only in
+        a message written in it, or one with hardly any English that has a word of it: "suicid"
+        and "ambulance" are English too, and "do antihistamines stop anaphylaxis?" is English.
+        """
         lowered = unicodedata.normalize("NFKC", text).lower()
         other_script = not text.isascii() and _OTHER_SCRIPT.search(text) is not None
+        words = set(_WORDS.findall(lowered)) if language is None and english < 2 else set()
         hits = []
         for rules in self.languages.values():
-            if rules.script is None and not latin or rules.script and not other_script:
+            if rules.script is not None:
+                if not other_script:
+                    continue
+            elif language != rules.code and not (words & rules.common):
                 continue
             for rule, pattern in rules.urgent:
                 if pattern.search(lowered):

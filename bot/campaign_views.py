@@ -74,6 +74,16 @@ def confirm(renderer: Renderer, campaign: Campaign, recipients: int) -> Outgoing
                             recipients=recipients)
 
 
+def unsent(renderer: Renderer, campaign: Campaign, recipients: int) -> Outgoing:
+    """A draft that got as far as Send now and never went out, offered again with the same
+    buttons (pressing them takes the same path, checks included)."""
+    rows = confirm(renderer, campaign, recipients).buttons
+    return renderer.message("campaign_unsent", rows, id=campaign.id,
+                            what=summary_line(renderer, campaign),
+                            audience=describe_audience(renderer, campaign.audience),
+                            recipients=recipients)
+
+
 def summary_line(renderer: Renderer, campaign: Campaign) -> str:
     if campaign.kind == "card":
         card = renderer.library.cards.get(campaign.card_id or "")

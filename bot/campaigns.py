@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import outbox
+from bot.store import campaigns as campaign_queries
 from bot.store import outbox as outbox_queries
 from bot.store.db import Database
 
@@ -200,6 +201,19 @@ async def finish_done(db: Database, now: int) -> list[Campaign]:
         if changed:
             finished.append(campaign)
     return finished
+
+
+UNSENT_DAYS = 7  # a draft older than this is not offered again
+
+
+async def unsent_drafts(db: Database, created_by: int, now: int, limit: int = 3
+                        ) -> list[Campaign]:
+    """Drafts this moderator took as far as Send now and that never went out: a press can be
+    lost when the bot stops right after Telegram handed it over, so these are offered again."""
+    ids = await campaign_queries.unsent_draft_ids(db, created_by, now - UNSENT_DAYS * 86_400,
+                                                  limit)
+    found = [await get(db, campaign_id) for campaign_id in ids]
+    return [c for c in found if c is not None]
 
 
 async def listing(db: Database, limit: int = 10) -> list[Campaign]:

@@ -152,6 +152,7 @@ class LoopbackBotAPI:
         self._next_id = 1  # message ids and callback query ids
         self._faults: list[_Fault] = []
         self._mix: FaultMix | None = None
+        self._on_ack: list[tuple[int, Callable[[], object]]] = []
         self.injected: Counter[str] = Counter()  # chaos faults met, by kind
         self.arrived: Counter[str] = Counter()  # requests by method, counted on arrival
         self.pages_served = 0  # HTML error pages answered
@@ -286,6 +287,17 @@ class LoopbackBotAPI:
         """The next `times` calls get a gateway's HTML error page, not the Bot API's JSON."""
         with self._cond:
             self._faults.append(_Fault(method, chat_id, times, status, "Bad Gateway", page=True))
+
+    @property
+    def next_update_id(self) -> int:
+        with self._cond:
+            return self._next_update_id
+
+    def when_acknowledged(self, update_id: int, action: Callable[[], object]) -> None:
+        """Run `action` (e.g. kill the bot) once a getUpdates acknowledges `update_id`, before
+        answering it: the moment Telegram forgets an update the bot may not have handled."""
+        with self._cond:
+            self._on_ack.append((update_id, action))
 
     def chaos(self, mix: FaultMix | None) -> None:
         """From now on a share of calls meets faults (None: no more)."""
@@ -429,6 +441,11 @@ class LoopbackBotAPI:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Long poll: forget updates below `offset`, wait up to `timeout` s for new ones."""
         offset, limit = int(params.get("offset") or 0), int(params.get("limit") or 100)
+        with self._cond:
+            due = [a for a in self._on_ack if a[0] < offset]
+            self._on_ack = [a for a in self._on_ack if a[0] >= offset]
+        for _, action in due:
+            action()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout") or 0)
         while True:

@@ -32,6 +32,7 @@ async def broadcast(update: Update, context: Context) -> None:
     context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]
     context.user_data[COMPOSE] = True  # type: ignore[index]
     await reply(update, context, context.bot_data.renderer.message("compose"))
+    await _offer_unsent(update, context)
 
 
 @moderators_only
@@ -272,3 +273,16 @@ async def campaign_list(update: Update, context: Context) -> None:
              for c in await campaigns.listing(data.db)]
     zone_name = await _zone_of(context, user_id_of(update))
     await reply(update, context, campaign_views.campaign_list(data.renderer, items, zone_name))
+    await _offer_unsent(update, context)
+
+
+async def _offer_unsent(update: Update, context: Context) -> None:
+    """Drafts this moderator took as far as Send now that never went out, each with its Send
+    now again: the bot may have stopped right after Telegram handed over the press (PTB had
+    acknowledged it before the campaign started), and the moderator saw no answer."""
+    if not private_chat(update):
+        return  # a draft's text is for its moderator's eyes
+    data = context.bot_data
+    for draft in await campaigns.unsent_drafts(data.db, user_id_of(update), data.now()):
+        count = await campaigns.count_audience(data.db, draft.audience, draft.report_chat)
+        await reply(update, context, campaign_views.unsent(data.renderer, draft, count))

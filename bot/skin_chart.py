@@ -31,8 +31,14 @@ _BAND_NAMES = {"clear": "CLEAR", "mild": "MILD", "moderate": "MODERATE", "severe
                "very_severe": "VERY SEVERE"}
 
 
-def _y(score: float) -> int:
+def y_of(score: float) -> int:
+    """The pixel row of a score on the chart."""
     return round(_Y1 - score * (_Y1 - _Y0) / MAX_SCORE)
+
+
+def x_of(index: int, weeks: int) -> int:
+    """The pixel column of the middle of week `index` of `weeks`."""
+    return round(_X0 + (_X1 - _X0) / max(weeks, 1) * (index + 0.5))
 
 
 def _mix(a: Color, b: Color, share: float) -> Color:
@@ -59,18 +65,18 @@ def draw(weeks: Sequence[Week], habits: Sequence[tuple[str, str]]) -> bytes:
     # The bands, each from half a point below its lowest score to half above its highest.
     for b in BANDS:
         shade, ink = _SHADES[b.id]
-        top, bottom = _y(min(b.high + 0.5, MAX_SCORE)), _y(max(b.low - 0.5, 0))
+        top, bottom = y_of(min(b.high + 0.5, MAX_SCORE)), y_of(max(b.low - 0.5, 0))
         rect(_X0, top, _X1, bottom, shade)
         text(_LABELS_X, (top + bottom) // 2 - 7, _BAND_NAMES[b.id], ink, 2)
     for score in range(0, MAX_SCORE + 1, 7):
-        y = _y(score)
+        y = y_of(score)
         rect(_X0, y, _X1, y + 1, _GRID if score else _AXIS)
         text(_X0 - 10, y - 7, str(score), _AXIS, 2, "right")
     rect(_X0 - 1, _Y0, _X0, _Y1 + 1, _AXIS)
 
     slot = (_X1 - _X0) / max(len(weeks), 1)
-    centres = [round(_X0 + slot * (i + 0.5)) for i in range(len(weeks))]
-    points = {i: (centres[i], _y(w.score)) for i, w in enumerate(weeks) if w.score is not None}
+    centres = [x_of(i, len(weeks)) for i in range(len(weeks))]
+    points = {i: (centres[i], y_of(w.score)) for i, w in enumerate(weeks) if w.score is not None}
     for i, (x, y) in points.items():
         if i + 1 in points:  # only weeks side by side are joined: a gap stays a gap
             canvas.line(x, y, *points[i + 1], _POINT_LINE)

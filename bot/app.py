@@ -24,10 +24,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import campaigns, deliveries, outbox, scheduling
 from bot.config import Settings
-from bot.content import Library
 from bot.context import BotData, Context
+from bot.delivery import outbox, scheduling
+from bot.delivery.outbox import Entry
+from bot.delivery.sender import Limits, Sender
 from bot.handlers import (
     buttons,
     campaigning,
@@ -46,13 +47,14 @@ from bot.handlers import (
     skin,
     text,
 )
-from bot.outbox import Entry
-from bot.render import Renderer
-from bot.search import CardIndex
-from bot.sender import Limits, Sender
+from bot.library.content import Library
+from bot.library.render import Renderer
+from bot.library.search import CardIndex
+from bot.services import campaigns
 from bot.store import chats, open_database
-from bot.transport import AiohttpRequest
-from bot.update_order import OnePerChat
+from bot.telegram.transport import AiohttpRequest
+from bot.telegram.update_order import OnePerChat
+from bot.views import outbox_rows as deliveries
 
 log = logging.getLogger(__name__)
 

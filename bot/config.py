@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.numbers import whole_number
+from bot.library.numbers import whole_number
 
 DEFAULT_DATABASE = "bot.sqlite3"
 DEFAULT_SHELL_DATABASE = "bot-shell.sqlite3"

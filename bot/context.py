@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.error_reports import ErrorReports
+from bot.services.error_reports import ErrorReports
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.content import Library
-    from bot.render import Renderer
-    from bot.search import CardIndex
-    from bot.sender import Limits, Sender
+    from bot.delivery.sender import Limits, Sender
+    from bot.library.content import Library
+    from bot.library.render import Renderer
+    from bot.library.search import CardIndex
     from bot.store import Database
 
 

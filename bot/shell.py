@@ -12,10 +12,10 @@ from telegram import Update
 
 from bot.app import build_application, running
 from bot.config import Settings
-from bot.content import Library
-from bot.numbers import whole_number
-from bot.offline import ApiCall, OfflineBotAPI
-from bot.telegram_html import to_plain
+from bot.library.content import Library
+from bot.library.numbers import whole_number
+from bot.telegram.html import to_plain
+from bot.telegram.offline import ApiCall, OfflineBotAPI
 
 SHELL_CHAT_ID = 424242
 BANNER = """\

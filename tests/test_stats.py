@@ -1,4 +1,4 @@
-"""bot.stats: exact figures from a seeded database, the PNG chart, and captions that fit."""
+"""Moderators' figures: exact numbers from a seeded database, the chart, captions that fit."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot import stats, telegram_html
-from bot.content import Library
+from bot.library.content import Library
+from bot.services import stats
+from bot.telegram import html as telegram_html
 from tests.harness import DISCLAIMER_WORDS, Harness
 
 DAY = 86_400

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import callbacks
 from bot.context import Context
 from bot.handlers import campaigning, habits, library, privacy, reminders, skin
+from bot.telegram import callbacks
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})

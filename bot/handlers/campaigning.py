@@ -8,14 +8,18 @@ from typing import Any
 
 from telegram import Update
 
-from bot import callbacks, campaign_views, campaigns, localtime, moderation, views
-from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
 from bot.context import Context
+from bot.delivery import localtime
 from bot.handlers.moderators import allowed, moderators_only, private_chat, user_id_of
-from bot.numbers import whole_number
-from bot.replies import reply
-from bot.telegram_html import from_entities, to_plain, visible_length
-from bot.triage import Rule
+from bot.library.numbers import whole_number
+from bot.library.triage import Rule
+from bot.services import campaigns, moderation
+from bot.services.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
+from bot.telegram import callbacks
+from bot.telegram.html import from_entities, to_plain, visible_length
+from bot.telegram.send import reply
+from bot.views import campaigns as campaign_views
+from bot.views import library as views
 
 COMPOSE = "compose"  # user_data: waiting for a broadcast's message
 SCHEDULE = "schedule_campaign"  # user_data: waiting for a campaign's send time

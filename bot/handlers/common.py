@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import subscriptions
 from bot.context import Context
+from bot.services import subscriptions
 from bot.store import chats
 
 

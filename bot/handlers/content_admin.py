@@ -7,13 +7,13 @@ import dataclasses
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import moderation, stats
-from bot.content import ContentError, load_library
 from bot.context import Context
 from bot.handlers.moderators import moderators_only, user_id_of
-from bot.render import Renderer
-from bot.replies import reply
-from bot.search import CardIndex
+from bot.library.content import ContentError, load_library
+from bot.library.render import Renderer
+from bot.library.search import CardIndex
+from bot.services import moderation, stats
+from bot.telegram.send import reply
 
 
 @moderators_only

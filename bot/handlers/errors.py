@@ -16,7 +16,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.context import BotData, Context
 from bot.logging_setup import Bursts
-from bot.replies import reply, seconds, send
+from bot.telegram.send import reply, seconds, send
 
 log = logging.getLogger(__name__)
 NETWORK = Bursts(log, "network errors while answering")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import views
 from bot.context import Context
-from bot.replies import reply
+from bot.telegram.send import reply
+from bot.views import library as views
 
 
 async def unknown_command(update: Update, context: Context) -> None:

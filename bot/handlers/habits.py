@@ -6,14 +6,18 @@ from datetime import date, datetime, timedelta
 
 from telegram import Update
 
-from bot import callbacks, habit_views, localtime, reminder_views, skin_offers, subscriptions
 from bot.context import Context
+from bot.delivery import localtime
 from bot.handlers.common import remember_chat
 from bot.handlers.reminders import chosen_mask, current_flow, end_flow, may_change, new_flow
-from bot.numbers import whole_number
-from bot.replies import reply
+from bot.library.numbers import whole_number
+from bot.services import skin_offers, subscriptions
+from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
 from bot.store import checkins
-from bot.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
+from bot.telegram import callbacks
+from bot.telegram.send import reply
+from bot.views import habits as habit_views
+from bot.views import reminders as reminder_views
 
 
 async def habits_command(update: Update, context: Context) -> None:

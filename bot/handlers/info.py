@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import views
 from bot.context import Context
 from bot.handlers.common import remember_chat
-from bot.replies import reply
+from bot.telegram.send import reply
+from bot.views import library as views
 
 
 async def help_command(update: Update, context: Context) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks, reading, views
 from bot.context import Context
 from bot.handlers import reminders
 from bot.handlers.common import remember_chat
-from bot.replies import reply
+from bot.library import next_card as reading
 from bot.store import chats
+from bot.telegram import callbacks
+from bot.telegram.send import reply
+from bot.views import library as views
 
 DEEP_LINK_CARD = "card-"
 

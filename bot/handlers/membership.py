@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import ChatMember, ChatMemberRestricted, Update
 from telegram.constants import ChatType
 
-from bot import reminder_views
 from bot.context import Context
-from bot.replies import reply
 from bot.store import chats
+from bot.telegram.send import reply
+from bot.views import reminders as reminder_views
 
 _PRESENT = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER})
 

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from telegram import MessageOriginUser, Update
 from telegram.constants import ChatType
 
-from bot import moderation
 from bot.context import Context
 from bot.handlers import fallback
-from bot.numbers import whole_number
-from bot.replies import reply
+from bot.library.numbers import whole_number
+from bot.services import moderation
+from bot.telegram.send import reply
 
 Handler = Callable[[Update, Context], Awaitable[None]]
 

@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers import campaigning, habits, info, library, reminders
-from bot.replies import reply
+from bot.telegram.send import reply
 
 # What each set-up step is about, for "nothing changed" in the person's terms.
 _FLOW_NAMES = {"time": "reminder", "zone": "reminder", "days": "reminder", "focus": "topics",

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import callbacks, localtime
 from bot.context import Context
+from bot.delivery import localtime
 from bot.handlers import reminders
-from bot.render import Button, keyboard
-from bot.replies import reply
+from bot.library.render import Button, keyboard
 from bot.store import privacy
+from bot.telegram import callbacks
+from bot.telegram.send import reply
 
 
 async def mydata(update: Update, context: Context) -> None:

@@ -7,14 +7,16 @@ import re
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
-from bot import callbacks, triage_views, views
 from bot.context import Context
-from bot.render import Button, Outgoing, Renderer, keyboard
-from bot.replies import reply
-from bot.search import Hit
+from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.search import Hit
+from bot.library.triage import Finding
+from bot.library.words import normalise
 from bot.store import chats
-from bot.triage import Finding
-from bot.words import normalise
+from bot.telegram import callbacks
+from bot.telegram.send import reply
+from bot.views import library as views
+from bot.views import triage as triage_views
 
 EXCERPT_CHARS = 320
 INLINE_RESULTS = 10

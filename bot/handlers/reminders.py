@@ -9,13 +9,16 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 
-from bot import callbacks, localtime, reminder_views, subscriptions
 from bot.context import Context
+from bot.delivery import localtime
 from bot.handlers.common import chat_id_of, remember_chat
-from bot.numbers import whole_number
-from bot.replies import reply
-from bot.spoken_times import ASKS_FOR_REMINDER, parse_reminder
-from bot.subscriptions import CARD
+from bot.library.numbers import whole_number
+from bot.services import subscriptions
+from bot.services.spoken_times import ASKS_FOR_REMINDER, parse_reminder
+from bot.services.subscriptions import CARD
+from bot.telegram import callbacks
+from bot.telegram.send import reply
+from bot.views import reminders as reminder_views
 
 FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minute, zone}
 

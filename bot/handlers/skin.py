@@ -7,14 +7,19 @@ from datetime import date, datetime, timedelta
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import callbacks, localtime, reminder_views, skin_chart, skin_offers, skin_views
-from bot import skin_checks as poem
 from bot.context import Context
+from bot.delivery import localtime
 from bot.handlers.common import remember_chat
-from bot.numbers import whole_number
-from bot.replies import reply, send
+from bot.library.numbers import whole_number
+from bot.services import skin_checks as poem
+from bot.services import skin_offers
 from bot.store import chats, checkins
 from bot.store import skin_checks as store
+from bot.telegram import callbacks
+from bot.telegram.send import reply, send
+from bot.views import reminders as reminder_views
+from bot.views import skin as skin_views
+from bot.views import skin_chart
 
 WHO_WORDS = {"me": "self", "myself": "self", "self": "self", "child": "child",
              "kid": "child", "baby": "child"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import triage_views
 from bot.context import Context
 from bot.handlers import campaigning, fallback, navigation, questions, reminders
+from bot.views import triage as triage_views
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot import skin_checks, telegram_html
-from bot.content import Library
-from bot.drawing import MONTHS, Canvas
-from bot.drawing import step as scale_step
-from bot.render import Outgoing, Renderer
+from bot.library.content import Library
+from bot.library.drawing import MONTHS, Canvas
+from bot.library.drawing import step as scale_step
+from bot.library.render import Outgoing, Renderer
+from bot.services import skin_checks
 from bot.store import Database
 from bot.store import skin_checks as skin_store
+from bot.telegram import html as telegram_html
 
 DAY = 86_400
 SERIES_DAYS = 30

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
 
 from bot.context import Context
-from bot.render import Outgoing
+from bot.library.render import Outgoing
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -10,8 +10,9 @@ from typing import Any
 from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import telegram_html, templates
-from bot.content import Card, Library
+from bot.library import templates
+from bot.library.content import Card, Library
+from bot.telegram import html as telegram_html
 
 DISCLAIMER_TEMPLATE = "disclaimer_short"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import skin_views, subscriptions
-from bot.outbox import Row
-from bot.render import Outgoing
+from bot.delivery.outbox import Row
+from bot.library.render import Outgoing
+from bot.services import subscriptions
+from bot.services.subscriptions import DEFAULT_SUMMARY, SKIN_OFFER, SUMMARY, Schedule
 from bot.store import skin_checks as store
 from bot.store.db import Database
-from bot.subscriptions import DEFAULT_SUMMARY, SKIN_OFFER, SUMMARY, Schedule
+from bot.views import skin as skin_views
 
 if TYPE_CHECKING:
     from bot.context import BotData

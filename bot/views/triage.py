@@ -3,11 +3,12 @@ first, and a word in their language when they wrote in another one."""
 
 from __future__ import annotations
 
-from bot import callbacks, views
-from bot.content import Card
-from bot.helplines import Country
-from bot.render import Button, Outgoing, Renderer, keyboard
-from bot.triage import ALARM_TIERS, Finding
+from bot.library.content import Card
+from bot.library.helplines import Country
+from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.triage import ALARM_TIERS, Finding
+from bot.telegram import callbacks
+from bot.views import library as views
 
 MAX_SECTIONS = 3  # a reply that fits a phone screen or two, whatever matched
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from bot import callbacks, localtime
-from bot.content import Card
-from bot.render import Button, Outgoing, Renderer, keyboard
-from bot.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
+from bot.delivery import localtime
+from bot.library.content import Card
+from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
+from bot.telegram import callbacks
 
 TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 

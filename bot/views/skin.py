@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot import callbacks, triage_views
-from bot.render import Button, Keyboard, Outgoing, Renderer, keyboard
-from bot.skin_checks import ANSWERS, ITEMS, Result, band
+from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.services.skin_checks import ANSWERS, ITEMS, Result, band
+from bot.telegram import callbacks
+from bot.views import triage as triage_views
 
 CHILD = "child"
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.numbers import whole_number
+from bot.library.numbers import whole_number
 
 EVERY_DAY = 0b1111111  # bit 0 = Monday ... bit 6 = Sunday
 WEEKDAYS = 0b0011111

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from bot.problems import Problem
+from bot.library.problems import Problem
 
 # Most urgent first: the order a reply shows them in.
 TIERS = ("emergency", "crisis", "same_day", "distress", "caution")

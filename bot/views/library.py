@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from bot import callbacks
-from bot.content import Card, Topic
-from bot.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.library.content import Card, Topic
+from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.telegram import callbacks
 
 
 def topic_buttons(renderer: Renderer) -> Keyboard:

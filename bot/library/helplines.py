@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.problems import Problem
+from bot.library.problems import Problem
 
 # A language alone says little about a country (Spanish: Spain or Mexico?); these few are
 # spoken mainly where one emergency number serves.

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot import localtime
+from bot.delivery import localtime
 
 # Why not a date-parsing library: dateparser and parsedatetime read dates and relative times
 # ("in 3 days"), pull in large locale tables, and still do not know "20h" or "half past 7 in

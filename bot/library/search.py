@@ -41,8 +41,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from bot.content import Card, Library
-from bot.words import normalise
+from bot.library.content import Card, Library
+from bot.library.words import normalise
 
 MAX_CHARS = 3000  # of a message, read at all (about 500 words; a phone screen is ~100)
 MAX_WORDS = 200  # words of a message considered

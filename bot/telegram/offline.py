@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram_html import to_plain
+from bot.telegram.html import to_plain
 
 BOT_USER = {
     "id": 7000000001,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot import localtime, outbox
-from bot.scheduling import next_due_minute
+from bot.delivery import localtime, outbox
+from bot.delivery.scheduling import next_due_minute
 from bot.store.db import Database
 
 CARD, CHECKIN, SUMMARY = "card", "checkin", "summary"

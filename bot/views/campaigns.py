@@ -6,11 +6,12 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from bot import callbacks, localtime
-from bot.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
-from bot.render import Button, Outgoing, Renderer, keyboard
-from bot.telegram_html import to_plain
-from bot.triage import Rule
+from bot.delivery import localtime
+from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.triage import Rule
+from bot.services.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
+from bot.telegram import callbacks
+from bot.telegram.html import to_plain
 
 
 def _bc(campaign_id: int, step: str) -> str:

@@ -10,9 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot import localtime, outbox, reading
-from bot.content import Card, Library
-from bot.outbox import Entry
+from bot.delivery import localtime, outbox
+from bot.delivery.outbox import Entry
+from bot.library import next_card as reading
+from bot.library.content import Card, Library
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from bot import telegram_html
-from bot.helplines import Helplines, load_helplines
-from bot.problems import Problem
-from bot.triage import Triage, load_triage
+from bot.library.helplines import Helplines, load_helplines
+from bot.library.problems import Problem
+from bot.library.triage import Triage, load_triage
+from bot.telegram import html as telegram_html
 
 CARD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_CARD_ID = 40  # "card:" + id must stay well inside Telegram's 64-byte callback_data
@@ -458,7 +458,7 @@ def _check_templates(folder: Path, problems: list[Problem]) -> None:
     """Every message template compiles, and the ones the bot cannot do without exist."""
     import jinja2
 
-    from bot.templates import environment
+    from bot.library.templates import environment
 
     env = environment(folder)
     for path in sorted(folder.glob("*.j2")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import outbox
+from bot.delivery import outbox
 from bot.store import campaigns as campaign_queries
 from bot.store import outbox as outbox_queries
 from bot.store.db import Database

@@ -21,13 +21,13 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot import outbox
-from bot.outbox import Outcome, Row
-from bot.render import Outgoing
-from bot.replies import send
+from bot.delivery import outbox
+from bot.delivery.outbox import Outcome, Row
+from bot.library.render import Outgoing
 from bot.store import chats
 from bot.store.db import Database
-from bot.transport import MayHaveArrived
+from bot.telegram.send import send
+from bot.telegram.transport import MayHaveArrived
 
 log = logging.getLogger(__name__)
 

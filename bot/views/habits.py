@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import callbacks
-from bot.content import Habit
-from bot.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.library.content import Habit
+from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.telegram import callbacks
 
 WEEK_MARKS = {True: "✅", False: "✖️", None: "▫️"}
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import campaign_views, campaigns, habit_views, reminder_views, skin_offers, subscriptions
 from bot.context import BotData
+from bot.delivery.outbox import Row
 from bot.handlers.habits import progress_rows
-from bot.outbox import Row
-from bot.render import Outgoing
+from bot.library.render import Outgoing
+from bot.services import campaigns, skin_offers, subscriptions
 from bot.store import checkins
+from bot.views import campaigns as campaign_views
+from bot.views import habits as habit_views
+from bot.views import reminders as reminder_views
 
 
 async def render_row(data: BotData, row: Row) -> Outgoing | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.drawing import MONTHS, Canvas, Color, text_width
-from bot.skin_checks import BANDS, MAX_SCORE, Week
+from bot.library.drawing import MONTHS, Canvas, Color, text_width
+from bot.services.skin_checks import BANDS, MAX_SCORE, Week
 
 W = 800
 MAX_HABIT_ROWS = 6

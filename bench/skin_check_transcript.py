@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import scheduling
 from bot.app import build_application, running
 from bot.config import load_settings
-from bot.content import load_library
-from bot.offline import ApiCall, OfflineBotAPI
-from bot.sender import Limits
+from bot.delivery import scheduling
+from bot.delivery.sender import Limits
+from bot.library.content import load_library
+from bot.telegram.offline import ApiCall, OfflineBotAPI
 from tests.harness import Harness, assert_lands_well
 
 ZONE = ZoneInfo("Europe/London")

@@ -80,11 +80,11 @@ async def _migrate(path: Path) -> None:
 
 
 async def time_tick(path: Path, busy_minute: int) -> tuple[float, int]:
-    from bot import scheduling
-    from bot.content import load_library
-    from bot.deliveries import render_row
-    from bot.outbox import Row
-    from bot.render import Renderer
+    from bot.delivery import scheduling
+    from bot.delivery.outbox import Row
+    from bot.library.content import load_library
+    from bot.library.render import Renderer
+    from bot.views.outbox_rows import render_row
 
     library = load_library(ROOT / "content")
     renderer = Renderer(ROOT / "content" / "templates", library)
@@ -131,12 +131,12 @@ import asyncio, os, resource, sys, time
 start = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
 mode, db = sys.argv[2], sys.argv[3]
-from bot.offline import OfflineBotAPI
+from bot.telegram.offline import OfflineBotAPI
 async def main():
     if mode == "bot":
         from bot.app import build_application, running
         from bot.config import load_settings
-        from bot.content import load_library
+        from bot.library.content import load_library
         settings = load_settings({"BOT_DATABASE": db})
         app = build_application(settings, load_library(settings.content_dir),
                                 request=OfflineBotAPI())

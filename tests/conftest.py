@@ -9,9 +9,9 @@ import pytest
 
 from bot.app import build_application, running
 from bot.config import load_settings
-from bot.content import Library, load_library
-from bot.offline import OfflineBotAPI
-from bot.sender import Limits
+from bot.delivery.sender import Limits
+from bot.library.content import Library, load_library
+from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot import telegram_html
-from bot.offline import ApiCall, OfflineBotAPI
+from bot.telegram import html as telegram_html
+from bot.telegram.offline import ApiCall, OfflineBotAPI
 
 DISCLAIMER_WORDS = "not medical advice"
 USER_ID = 5550001

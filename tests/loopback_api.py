@@ -26,7 +26,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from bot.offline import BOT_USER
+from bot.telegram.offline import BOT_USER
 
 REPLY_METHODS = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
 _MESSAGE_METHODS = REPLY_METHODS | {"editMessageCaption"}

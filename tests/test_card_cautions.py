@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.content import MAX_CAUTION, Card, Library
 from bot.handlers.questions import EXCERPT_CHARS
-from bot.offline import ApiCall
+from bot.library.content import MAX_CAUTION, Card, Library
+from bot.telegram.offline import ApiCall
 from tests.conftest import CONTENT
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_delivery import deliver_day, subscribe

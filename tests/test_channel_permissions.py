@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.content import Library
-from bot.offline import ApiCall
+from bot.library.content import Library
+from bot.telegram.offline import ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.content import Library
-from bot.render import Renderer
-from bot.telegram_html import to_plain
+from bot.library.content import Library
+from bot.library.render import Renderer
+from bot.telegram.html import to_plain
 from tests.loopback_api import REPLY_METHODS, Call, LoopbackBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent

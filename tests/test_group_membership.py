@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot import campaigns
-from bot.content import Library
-from bot.offline import BOT_USER, ApiCall
+from bot.library.content import Library
+from bot.services import campaigns
+from bot.telegram.offline import BOT_USER, ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.offline import BOT_USER, ApiCall
+from bot.telegram.offline import BOT_USER, ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of, schedule
 from tests.test_reminder_times import at

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot import telegram_html
-from bot.offline import ApiCall
+from bot.telegram import html as telegram_html
+from bot.telegram.offline import ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

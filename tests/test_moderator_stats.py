@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import struct
 
-from bot import stats
-from bot.content import Library
-from bot.telegram_html import visible_length
+from bot.library.content import Library
+from bot.services import stats
+from bot.telegram.html import visible_length
 from tests.harness import Harness
 from tests.test_reminder_times import at
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import localtime
-from bot.content import Library
-from bot.spoken_times import parse_reminder
+from bot.delivery import localtime
+from bot.library.content import Library
+from bot.services.spoken_times import parse_reminder
 from tests.harness import Harness
 from tests.test_reminder_setup import schedule
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot import outbox, scheduling
-from bot.content import Library
-from bot.outbox import Entry
+from bot.delivery import outbox, scheduling
+from bot.delivery.outbox import Entry
+from bot.library.content import Library
 from tests.harness import USER_ID, Harness, assert_lands_well
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import scheduling
+from bot.delivery import scheduling
 from tests.harness import USER_ID, Harness
 
 
@@ -78,7 +78,7 @@ async def test_weekdays_only_skips_the_weekend(bot: Harness) -> None:
     data = bot.app.bot_data
     await bot.send(f"/remind 08:00 {zone}")
     await data.db.execute("UPDATE schedules SET days = 31 WHERE chat_id = ?", (USER_ID,))
-    from bot import subscriptions
+    from bot.services import subscriptions
 
     await subscriptions.resume(data.db, USER_ID, start)
     sends = await walk(bot, start, 4 * 24 * 60)

@@ -9,8 +9,8 @@ from types import MappingProxyType
 import pytest
 import yaml
 
-from bot.content import Card, Library, Topic
-from bot.search import CardIndex, Hit
+from bot.library.content import Card, Library, Topic
+from bot.library.search import CardIndex, Hit
 from tests.conftest import ROOT
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.yaml"

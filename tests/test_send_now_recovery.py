@@ -17,10 +17,10 @@ import pytest
 
 from bot.app import build_application, running
 from bot.config import load_settings
-from bot.content import Library
-from bot.offline import OfflineBotAPI
-from bot.sender import Limits
+from bot.delivery.sender import Limits
+from bot.library.content import Library
 from bot.store import open_database
+from bot.telegram.offline import OfflineBotAPI
 from tests.crash import start_bot, stop
 from tests.harness import Harness
 from tests.loopback_api import LoopbackBotAPI

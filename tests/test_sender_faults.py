@@ -15,11 +15,11 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot import outbox
-from bot.content import Library
-from bot.outbox import Entry, Row
-from bot.render import Outgoing, Renderer
-from bot.sender import Limits, Sender
+from bot.delivery import outbox
+from bot.delivery.outbox import Entry, Row
+from bot.delivery.sender import Limits, Sender
+from bot.library.content import Library
+from bot.library.render import Outgoing, Renderer
 from bot.store import Database, open_database
 from tests.conftest import CONTENT
 from tests.loopback_api import LoopbackBotAPI

@@ -7,8 +7,9 @@ import struct
 import zlib
 from datetime import date, timedelta
 
-from bot import skin_chart, skin_checks
-from bot.telegram_html import MAX_CAPTION_LENGTH, visible_length
+from bot.services import skin_checks
+from bot.telegram.html import MAX_CAPTION_LENGTH, visible_length
+from bot.views import skin_chart
 from tests.harness import USER_ID, Harness
 from tests.test_skin_check import NOW, WEEK, answers_for, at_week, do_check
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import skin_checks
 from bot.app import build_application, running
 from bot.config import ConfigError, load_settings
-from bot.content import Library
-from bot.offline import ApiCall, OfflineBotAPI
-from bot.sender import Limits
-from bot.telegram_html import visible_length
+from bot.delivery.sender import Limits
+from bot.library.content import Library
+from bot.services import skin_checks
+from bot.telegram.html import visible_length
+from bot.telegram.offline import ApiCall, OfflineBotAPI
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_delivery import ZONE, deliver_day
 from tests.test_reminder_setup import data_of

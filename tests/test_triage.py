@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import ContentError, Library, load_library
-from bot.triage import ALARM_TIERS
+from bot.library.content import ContentError, Library, load_library
+from bot.library.triage import ALARM_TIERS
 from tests.harness import Harness
 
 ROOT = Path(__file__).resolve().parent.parent

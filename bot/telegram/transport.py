@@ -54,6 +54,17 @@ def _as_api_error(status: int, body: bytes) -> tuple[int, bytes] | None:
                               ).encode()
 
 
+def _valid_unicode(value: Any) -> Any:
+    """Strings with any lone surrogate replaced by U+FFFD, through lists and dicts."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _valid_unicode(v) for k, v in value.items()}
+    return value
+
+
 class AiohttpRequest(BaseRequest):
     """One aiohttp session with a bounded connection pool and PTB's timeout semantics.
 
@@ -69,6 +80,16 @@ class AiohttpRequest(BaseRequest):
         self._write_timeout = write_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """JSON may carry a lone surrogate (\\ud800) that no UTF-8 text can: Telegram never
+        sends one, but one that arrived would break every later encode (entity offsets,
+        lengths, the reply itself). Such a character becomes U+FFFD here, at the way in."""
+        data = BaseRequest.parse_json_payload(payload)
+        if b"\\ud" in payload.lower():  # only escapes can carry one
+            data = _valid_unicode(data)
+        return data
 
     @property
     def read_timeout(self) -> float:

@@ -288,6 +288,11 @@ class LoopbackBotAPI:
         with self._cond:
             self._faults.append(_Fault(method, chat_id, times, status, "Bad Gateway", page=True))
 
+    def pending_updates(self) -> int:
+        """Updates pushed and not yet acknowledged by a later getUpdates."""
+        with self._cond:
+            return len(self._updates)
+
     @property
     def next_update_id(self) -> int:
         with self._cond:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Bot
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.services.error_reports import ErrorReports
+from bot.telegram.error_reports import ErrorReports
 
 if TYPE_CHECKING:
     from bot.config import Settings

@@ -19,8 +19,9 @@ from bot.delivery import outbox
 from bot.delivery.outbox import Entry, Row
 from bot.delivery.sender import Limits, Sender
 from bot.library.content import Library
-from bot.library.render import Outgoing, Renderer
+from bot.library.render import Renderer
 from bot.store import Database, open_database
+from bot.telegram.message import Outgoing
 from tests.conftest import CONTENT
 from tests.loopback_api import LoopbackBotAPI
 

@@ -23,9 +23,9 @@ from telegram.error import (
 
 from bot.delivery import outbox
 from bot.delivery.outbox import Outcome, Row
-from bot.library.render import Outgoing
 from bot.store import chats
 from bot.store.db import Database
+from bot.telegram.message import Outgoing
 from bot.telegram.send import send
 from bot.telegram.transport import MayHaveArrived
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import Context
-from bot.handlers import campaigning, habits, library, privacy, reminders, skin
+from bot.handlers import campaigning, guards, habits, library, privacy, reminders, skin
 from bot.telegram import callbacks
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
@@ -24,7 +24,7 @@ async def button(update: Update, context: Context) -> None:
         # here to read, change or answer in. Stop the spinner with a short note, change nothing.
         await query.answer(context.bot_data.library.label("button_elsewhere"))
         return
-    if chat.type == ChatType.CHANNEL and not await reminders.may_change(update, context):
+    if chat.type == ChatType.CHANNEL and not await guards.may_change(update, context):
         return  # a subscriber's press under a channel post: answered quietly, nothing changes
     action = callbacks.parse(query.data)
     handled = False

@@ -9,7 +9,8 @@ from telegram import Update
 from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers.common import remember_chat
-from bot.handlers.reminders import chosen_mask, current_flow, end_flow, may_change, new_flow
+from bot.handlers.flows import chosen_mask, current_flow, end_flow, new_flow
+from bot.handlers.guards import may_change
 from bot.library.numbers import whole_number
 from bot.services import skin_offers, subscriptions
 from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
@@ -155,26 +156,11 @@ async def progress(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     settings = await subscriptions.load(data.db, chat_id)
     today = _today(data.now(), settings.zone_name if settings else "UTC")
-    rows = await progress_rows(data, chat_id, settings.habits if settings else (), today)
+    rows = await habit_views.progress_rows(data.db, data.library, chat_id,
+                                           settings.habits if settings else (), today)
     first = today - timedelta(days=6)
     await reply(update, context, data.renderer.message(
         "progress", rows=rows, first=f"{first:%a} {first.day}", last=f"{today:%a} {today.day}"))
-
-
-async def progress_rows(data: object, chat_id: int, habit_ids: tuple[str, ...],
-                        today: date) -> list[dict[str, object]]:
-    db = data.db  # type: ignore[attr-defined]
-    library = data.library  # type: ignore[attr-defined]
-    answered = await checkins.answers(db, chat_id, today - timedelta(days=6))
-    rows = []
-    for habit in library.habits:
-        if habit.id not in habit_ids:
-            continue
-        done = await checkins.done_days(db, chat_id, habit.id)
-        rows.append({"label": habit.label, "week": habit_views.week(answered, habit.id, today),
-                     "streak": checkins.streak(done, today),
-                     "count": sum(1 for (h, _), v in answered.items() if h == habit.id and v)})
-    return rows
 
 
 def _today(now: int, zone_name: str) -> date:

@@ -8,7 +8,7 @@ import re
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, habits, info, library, reminders
+from bot.handlers import campaigning, flows, habits, info, library, reminders
 from bot.telegram.send import reply
 
 # What each set-up step is about, for "nothing changed" in the person's terms.
@@ -21,10 +21,10 @@ async def cancel(update: Update, context: Context) -> None:
     stopped: list[str] = []
     if campaigning.drop_pending(context):
         stopped.append("broadcast")
-    flow = reminders.current_flow(context)
+    flow = flows.current_flow(context)
     if flow and flow.get("step"):
         stopped.append(_FLOW_NAMES.get(str(flow["step"]), "reminder"))
-        reminders.end_flow(context)
+        flows.end_flow(context)
     await reply(update, context, context.bot_data.renderer.message("cancelled", stopped=stopped))
 
 

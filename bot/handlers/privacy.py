@@ -9,10 +9,10 @@ from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
-from bot.handlers import reminders
-from bot.library.render import Button, keyboard
+from bot.handlers import guards
 from bot.store import privacy
 from bot.telegram import callbacks
+from bot.telegram.message import Button, keyboard
 from bot.telegram.send import reply
 
 
@@ -39,7 +39,7 @@ async def mydata(update: Update, context: Context) -> None:
 
 async def forget(update: Update, context: Context) -> None:
     """/forget: ask before erasing everything."""
-    if not await reminders.may_change(update, context):
+    if not await guards.may_change(update, context):
         return
     data = context.bot_data
     rows = [[Button(data.library.label("forget_yes"), data=callbacks.make("forget", "yes"))],
@@ -57,7 +57,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.arg == "no":
         await reply(update, context, data.renderer.message("forget_kept"), edit=True)
     elif action.arg == "yes":
-        if not await reminders.may_change(update, context):
+        if not await guards.may_change(update, context):
             return True
         await privacy.erase(data.db, update.effective_chat.id, _person(update))  # type: ignore[union-attr]
         for kept in (context.chat_data, context.user_data if _person(update) else None):

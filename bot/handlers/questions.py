@@ -8,12 +8,13 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
 from bot.context import Context
-from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.render import Renderer
 from bot.library.search import Hit
 from bot.library.triage import Finding
 from bot.library.words import normalise
 from bot.store import chats
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Outgoing, keyboard
 from bot.telegram.send import reply
 from bot.views import library as views
 from bot.views import triage as triage_views

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Collection, Iterable
-from typing import Any
-
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
+from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
+from bot.handlers.flows import FLOW, chosen_mask, end_flow, flow_state, new_flow
+from bot.handlers.guards import may_change, may_change_quietly
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
 from bot.services.spoken_times import ASKS_FOR_REMINDER, parse_reminder
@@ -19,74 +18,6 @@ from bot.services.subscriptions import CARD
 from bot.telegram import callbacks
 from bot.telegram.send import reply
 from bot.views import reminders as reminder_views
-
-FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minute, zone}
-
-
-async def may_change(update: Update, context: Context) -> bool:
-    """Whether this update may change the chat's set-up (see `may_change_quietly`); anyone
-    else is told so: in a group by a message, in a channel quietly, at the top of their own
-    screen (a channel's subscribers must not fill it with replies)."""
-    if await may_change_quietly(update, context):
-        return True
-    chat = update.effective_chat
-    query = update.callback_query
-    if chat is None:
-        return False
-    if query is not None and chat.type == ChatType.CHANNEL:
-        await query.answer(context.bot_data.library.label("channel_admins_only"))
-    else:
-        await reply(update, context, context.bot_data.renderer.message("admins_only"))
-    return False
-
-
-async def may_change_quietly(update: Update, context: Context) -> bool:
-    """Anyone in a private chat; in a group or a channel, only its administrators.
-
-    A channel's own posts are its admins'; so is a group message sent as the group itself (an
-    anonymous admin). A button press is always judged by the person who pressed it.
-    """
-    chat = update.effective_chat
-    if chat is None:
-        return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    message = update.effective_message
-    if update.callback_query is None and (chat.type == ChatType.CHANNEL or (
-            message is not None and message.sender_chat is not None
-            and message.sender_chat.id == chat.id)):
-        return True
-    user = update.effective_user
-    if user is None:
-        return False
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-
-
-def _flow(context: Context) -> dict[str, Any]:
-    return context.chat_data.setdefault(FLOW, {}) if context.chat_data is not None else {}
-
-
-def new_flow(context: Context, step: str, **values: Any) -> str:
-    """Start a set-up in this chat, replacing any other; returns the nonce its buttons carry,
-    so a button from an older message is recognised as stale."""
-    flow = _flow(context)
-    flow.clear()
-    flow.update(nonce=secrets.token_hex(2), step=step, **values)
-    return str(flow["nonce"])
-
-
-def end_flow(context: Context) -> None:
-    _flow(context).clear()
-
-
-def current_flow(context: Context) -> dict[str, Any] | None:
-    return context.chat_data.get(FLOW) if context.chat_data else None
-
-
-def chosen_mask(ids: Iterable[str], chosen: Collection[str]) -> int:
-    """Which of `ids` are chosen, as bits (the pickers' buttons carry this number)."""
-    return sum(1 << i for i, item in enumerate(ids) if item in chosen)
 
 
 async def remind(update: Update, context: Context) -> None:
@@ -112,7 +43,7 @@ async def _begin(update: Update, context: Context, only: str | None = None) -> N
     if only is None or card is None or settings is None:
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
         return
-    _flow(context).update(only=only, minute=card.local_minute, zone=settings.zone_name,
+    flow_state(context).update(only=only, minute=card.local_minute, zone=settings.zone_name,
                           days=card.days)
     if only == "time":
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
@@ -218,7 +149,7 @@ async def typed_answer(update: Update, context: Context) -> bool:
 
 async def _after_time(update: Update, context: Context, minute: int) -> None:
     data = context.bot_data
-    flow = _flow(context)
+    flow = flow_state(context)
     if flow.get("only") == "time":
         await _save(update, context, minute, flow["zone"], flow["days"])
         return
@@ -234,7 +165,7 @@ async def _after_time(update: Update, context: Context, minute: int) -> None:
 
 async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
     data = context.bot_data
-    flow = _flow(context)
+    flow = flow_state(context)
     if flow.get("only") == "zone" or flow.get("prefilled"):
         await _save(update, context, flow["minute"], zone_name, flow["days"])
         return
@@ -249,7 +180,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     if action.kind == "set":
         return await _settings_button(update, context, action.arg)
     nonce, _, value = action.arg.partition(":")
-    flow = _flow(context)
+    flow = flow_state(context)
     if not flow or flow.get("nonce") != nonce:
         await reply(update, context, data.renderer.message("stale_setup"))
         return True
@@ -304,12 +235,8 @@ async def _settings_button(update: Update, context: Context, what: str) -> bool:
     elif what == "focus":
         await focus(update, context)
     elif what == "habits":
-        from bot.handlers import habits
-
         await habits.habits_command(update, context)
     elif what == "progress":
-        from bot.handlers import habits
-
         await habits.progress(update, context)
     elif what == "pause":
         await _pause(update, context, 3)

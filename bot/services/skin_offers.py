@@ -3,18 +3,9 @@ time, delivered through the outbox as kind 'skin_offer' (one a week per chat).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.delivery.outbox import Row
-from bot.library.render import Outgoing
 from bot.services import subscriptions
 from bot.services.subscriptions import DEFAULT_SUMMARY, SKIN_OFFER, SUMMARY, Schedule
-from bot.store import skin_checks as store
 from bot.store.db import Database
-from bot.views import skin as skin_views
-
-if TYPE_CHECKING:
-    from bot.context import BotData
 
 RECENT = 3 * 86_400  # a check this recent makes the week's offer unnecessary
 
@@ -49,14 +40,3 @@ async def follow_summary(db: Database, chat_id: int, now: int) -> None:
 async def offered(db: Database, chat_id: int) -> bool:
     settings = await subscriptions.load(db, chat_id)
     return settings is not None and SKIN_OFFER in settings.schedules
-
-
-async def offer_message(data: BotData, row: Row) -> Outgoing | None:
-    """The offer as it is sent; nothing when the operator switched the check off, or the
-    person did a check in the last few days anyway."""
-    if not data.settings.skin_check:
-        return None
-    last = await store.last_finished_at(data.db, row.chat_id)
-    if last is not None and data.now() - last < RECENT:
-        return None
-    return skin_views.offer(data.renderer, await store.about(data.db, row.chat_id))

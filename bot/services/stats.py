@@ -16,11 +16,12 @@ from typing import Any
 from bot.library.content import Library
 from bot.library.drawing import MONTHS, Canvas
 from bot.library.drawing import step as scale_step
-from bot.library.render import Outgoing, Renderer
+from bot.library.render import Renderer
 from bot.services import skin_checks
 from bot.store import Database
 from bot.store import skin_checks as skin_store
 from bot.telegram import html as telegram_html
+from bot.telegram.message import Outgoing
 
 DAY = 86_400
 SERIES_DAYS = 30

@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
+from telegram.ext import CallbackContext
 
-from bot.context import Context
-from bot.library.render import Outgoing
+from bot.telegram.message import Outgoing
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Any handler's context: this module sits below the bot's own (bot.context), and only needs
+# its .bot.
+AnyContext = CallbackContext[Any, Any, Any, Any]
 # A reply that meets flood control is tried once more if Telegram asks for at most this long;
 # a longer wait would leave the person staring at nothing, and a 400 is never tried again.
 SHORT_WAIT = 5.0
@@ -40,7 +43,7 @@ async def once_more_after_short_flood(call: Callable[[], Awaitable[T]]) -> T:
         return await call()
 
 
-async def reply(update: Update, context: Context, out: Outgoing, *, edit: bool = False) -> None:
+async def reply(update: Update, context: AnyContext, out: Outgoing, *, edit: bool = False) -> None:
     """Answer in the update's chat; with edit=True a button press replaces its own message."""
     query = update.callback_query
     if query is not None:

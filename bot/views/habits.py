@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.library.content import Habit
-from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.library.content import Habit, Library
+from bot.library.render import Renderer
+from bot.store import checkins
+from bot.store.db import Database
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
 
 WEEK_MARKS = {True: "✅", False: "✖️", None: "▫️"}
 
@@ -55,3 +58,19 @@ def checkin(renderer: Renderer, day: date, habits: list[Habit],
 def week(done: dict[tuple[str, str], bool], habit: str, today: date) -> str:
     days = [today - timedelta(days=offset) for offset in range(6, -1, -1)]
     return "".join(WEEK_MARKS[done.get((habit, d.isoformat()))] for d in days)
+
+
+async def progress_rows(db: Database, library: Library, chat_id: int,
+                        habit_ids: tuple[str, ...], today: date) -> list[dict[str, object]]:
+    """Each chosen habit's week, streak and count of days kept, for /progress and the weekly
+    summary."""
+    answered = await checkins.answers(db, chat_id, today - timedelta(days=6))
+    rows = []
+    for habit in library.habits:
+        if habit.id not in habit_ids:
+            continue
+        done = await checkins.done_days(db, chat_id, habit.id)
+        rows.append({"label": habit.label, "week": week(answered, habit.id, today),
+                     "streak": checkins.streak(done, today),
+                     "count": sum(1 for (h, _), v in answered.items() if h == habit.id and v)})
+    return rows

@@ -6,8 +6,9 @@ from collections.abc import Collection
 from typing import Any
 
 from bot.library.content import Card, Topic
-from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.library.render import Renderer
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
 
 
 def topic_buttons(renderer: Renderer) -> Keyboard:

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 from bot.context import BotData
 from bot.delivery.outbox import Row
-from bot.handlers.habits import progress_rows
-from bot.library.render import Outgoing
-from bot.services import campaigns, skin_offers, subscriptions
+from bot.services import campaigns, subscriptions
 from bot.store import checkins
+from bot.telegram.message import Outgoing
 from bot.views import campaigns as campaign_views
 from bot.views import habits as habit_views
 from bot.views import reminders as reminder_views
+from bot.views import skin as skin_views
 
 
 async def render_row(data: BotData, row: Row) -> Outgoing | None:
@@ -27,7 +27,7 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
     if row.kind == "report":
         return await _campaign_report(data, int(row.payload))
     if row.kind == "skin_offer":
-        return await skin_offers.offer_message(data, row)
+        return await skin_views.offer_message(data, row)
     return None
 
 
@@ -42,7 +42,8 @@ async def _habits_message(data: BotData, row: Row) -> Outgoing | None:
         return habit_views.checkin(data.renderer, day, habits,
                                    {h: v for (h, d), v in answered.items()
                                     if d == day.isoformat()})
-    rows = await progress_rows(data, row.chat_id, settings.habits, day)
+    rows = await habit_views.progress_rows(data.db, data.library, row.chat_id, settings.habits,
+                                          day)
     first = day - timedelta(days=6)
     read = await data.db.fetchone(
         "SELECT COUNT(*) FROM card_views WHERE chat_id = ? AND last_read >= ?",

@@ -8,9 +8,10 @@ from markupsafe import Markup
 
 from bot.delivery import localtime
 from bot.library.content import Card
-from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.render import Renderer
 from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Outgoing, keyboard
 
 TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 

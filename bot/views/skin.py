@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.library.render import Button, Keyboard, Outgoing, Renderer, keyboard
+from bot.context import BotData
+from bot.delivery.outbox import Row
+from bot.library.render import Renderer
 from bot.services.skin_checks import ANSWERS, ITEMS, Result, band
+from bot.services.skin_offers import RECENT
+from bot.store import skin_checks as store
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
 from bot.views import triage as triage_views
 
 CHILD = "child"
@@ -90,3 +95,14 @@ def same_day(renderer: Renderer, zone: str | None, language: str | None) -> Outg
     sections: Sequence[str] = (renderer.body("triage_infection", **context),
                                renderer.body("triage_numbers", **context))
     return renderer.finish("\n\n".join(s for s in sections if s))
+
+
+async def offer_message(data: BotData, row: Row) -> Outgoing | None:
+    """The offer as it is sent; nothing when the operator switched the check off, or the
+    person did a check in the last few days anyway."""
+    if not data.settings.skin_check:
+        return None
+    last = await store.last_finished_at(data.db, row.chat_id)
+    if last is not None and data.now() - last < RECENT:
+        return None
+    return offer(data.renderer, await store.about(data.db, row.chat_id))

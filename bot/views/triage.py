@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from bot.library.content import Card
 from bot.library.helplines import Country
-from bot.library.render import Button, Outgoing, Renderer, keyboard
+from bot.library.render import Renderer
 from bot.library.triage import ALARM_TIERS, Finding
 from bot.telegram import callbacks
+from bot.telegram.message import Button, Outgoing, keyboard
 from bot.views import library as views
 
 MAX_SECTIONS = 3  # a reply that fits a phone screen or two, whatever matched

@@ -81,9 +81,9 @@ async def _migrate(path: Path) -> None:
 
 async def time_tick(path: Path, busy_minute: int) -> tuple[float, int]:
     from bot.delivery import scheduling
-    from bot.delivery.outbox import Row
     from bot.library.content import load_library
     from bot.library.render import Renderer
+    from bot.store.outbox import Row
     from bot.views.outbox_rows import render_row
 
     library = load_library(ROOT / "content")

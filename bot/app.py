@@ -26,8 +26,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import BotData, Context
-from bot.delivery import outbox, scheduling
-from bot.delivery.outbox import Entry
+from bot.delivery import scheduling
 from bot.delivery.sender import Limits, Sender
 from bot.handlers import (
     buttons,
@@ -50,8 +49,8 @@ from bot.handlers import (
 from bot.library.content import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
-from bot.services import campaigns
-from bot.store import chats, open_database
+from bot.store import campaigns, chats, open_database, outbox
+from bot.store.outbox import Entry
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_order import OnePerChat
 from bot.views import outbox_rows as deliveries

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.library.content import Library
-from bot.services import campaigns
+from bot.store import campaigns
 from bot.telegram.offline import BOT_USER, ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of

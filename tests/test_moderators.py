@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.library.content import Library
-from bot.services import campaigns
+from bot.store import campaigns
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

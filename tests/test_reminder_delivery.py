@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.delivery import outbox, scheduling
-from bot.delivery.outbox import Entry
+from bot.delivery import scheduling
 from bot.library.content import Library
+from bot.store import outbox
+from bot.store.outbox import Entry
 from tests.harness import USER_ID, Harness, assert_lands_well
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

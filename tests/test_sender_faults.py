@@ -15,12 +15,11 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.delivery import outbox
-from bot.delivery.outbox import Entry, Row
 from bot.delivery.sender import Limits, Sender
 from bot.library.content import Library
 from bot.library.render import Renderer
-from bot.store import Database, open_database
+from bot.store import Database, open_database, outbox
+from bot.store.outbox import Entry, Row
 from bot.telegram.message import Outgoing
 from tests.conftest import CONTENT
 from tests.loopback_api import LoopbackBotAPI

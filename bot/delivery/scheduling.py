@@ -10,31 +10,18 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from bot.delivery import localtime, outbox
-from bot.delivery.outbox import Entry
+from bot.delivery import localtime
 from bot.library import next_card as reading
 from bot.library.content import Card, Library
+from bot.store import schedules
 from bot.store.db import Database
+from bot.store.outbox import Entry
 
 log = logging.getLogger(__name__)
 
 CATCH_UP_MINUTES = 180  # after downtime, reminders missed in the last 3 hours still go out once
 CHUNK = 50_000
 WEEKLY_KINDS = frozenset({"skin_offer"})  # at most one a week per chat
-
-DUE_SQL = """
-    SELECT s.chat_id, s.kind, s.local_minute, s.days, s.next_due, s.last_card,
-           c.timezone, c.focus, c.status, c.paused_until,
-           CASE WHEN s.kind = 'card' THEN (
-               SELECT group_concat(v.card_id || ' ' || v.last_read)
-               FROM card_views v WHERE v.chat_id = s.chat_id
-           ) END AS reads
-    FROM schedules s JOIN chats c ON c.id = s.chat_id
-    WHERE s.next_due IS NOT NULL AND s.next_due <= ?
-    ORDER BY s.next_due
-    LIMIT ?
-"""
-
 
 @dataclass
 class TickResult:
@@ -63,7 +50,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
         return upcoming[key]
 
     while True:
-        rows = await db.fetchall(DUE_SQL, (now_minute, CHUNK))
+        rows = await schedules.due(db, now_minute, CHUNK)
         if not rows:
             return result
         entries: list[Entry] = []
@@ -102,20 +89,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 entries.append(Entry(chat_id, kind, f"{kind}:{chat_id}:{_occasion(kind, day)}",
                                      day))
             moves.append((nxt, last_card, chat_id, kind))
-        async with db.transaction() as conn:
-            before = conn.total_changes
-            await conn.executemany(outbox.INSERT_SQL, outbox.insert_params(entries, now))
-            result.enqueued += conn.total_changes - before
-            await conn.executemany(
-                "UPDATE schedules SET next_due = ?, last_card = ? WHERE chat_id = ? AND kind = ?",
-                moves)
-            await conn.executemany(
-                """
-                INSERT INTO card_views (chat_id, card_id, first_read, last_read)
-                VALUES (?, ?, ?, ?)
-                ON CONFLICT (chat_id, card_id) DO UPDATE SET
-                    last_read = excluded.last_read, times = card_views.times + 1
-                """, views)
+        result.enqueued += await schedules.record_tick(db, entries, now, moves, views)
         if len(rows) < CHUNK:
             return result
 

@@ -21,10 +21,9 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.delivery import outbox
-from bot.delivery.outbox import Outcome, Row
-from bot.store import chats
+from bot.store import chats, outbox
 from bot.store.db import Database
+from bot.store.outbox import Outcome, Row
 from bot.telegram.message import Outgoing
 from bot.telegram.send import send
 from bot.telegram.transport import MayHaveArrived
@@ -154,10 +153,7 @@ class Sender:
             if self._tasks:
                 await asyncio.gather(*list(self._tasks), return_exceptions=True)
             await self._flush()
-            ready = await self.db.fetchone(
-                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?",
-                (int(self.clock()),))
-            if not ready or not ready[0]:
+            if not await outbox.ready_count(self.db, int(self.clock())):
                 return
             await asyncio.sleep(0.05)
         raise TimeoutError("outbox did not drain")

@@ -13,8 +13,8 @@ from bot.delivery import localtime
 from bot.handlers.moderators import allowed, moderators_only, private_chat, user_id_of
 from bot.library.numbers import whole_number
 from bot.library.triage import Rule
-from bot.services import campaigns, moderation
-from bot.services.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
+from bot.store import campaigns, chats, moderation
+from bot.store.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX
 from bot.telegram import callbacks
 from bot.telegram.html import from_entities, to_plain, visible_length
 from bot.telegram.send import reply
@@ -221,9 +221,7 @@ def _warned(context: Context, campaign: campaigns.Campaign) -> str:
 
 async def _zone_of(context: Context, user_id: int) -> str:
     """A moderator's own time zone: the one saved for their private chat (UTC if none)."""
-    row = await context.bot_data.db.fetchone("SELECT timezone FROM chats WHERE id = ?",
-                                             (user_id,))
-    return row[0] if row and row[0] else "UTC"
+    return await chats.zone_of(context.bot_data.db, user_id) or "UTC"
 
 
 async def _time_hint(update: Update, context: Context) -> dict[str, Any]:

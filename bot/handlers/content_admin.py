@@ -12,7 +12,8 @@ from bot.handlers.moderators import moderators_only, user_id_of
 from bot.library.content import ContentError, load_library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
-from bot.services import moderation, stats
+from bot.services import stats
+from bot.store import moderation
 from bot.telegram.send import reply
 
 

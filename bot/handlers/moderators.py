@@ -16,7 +16,7 @@ from telegram.constants import ChatType
 from bot.context import Context
 from bot.handlers import fallback
 from bot.library.numbers import whole_number
-from bot.services import moderation
+from bot.store import moderation
 from bot.telegram.send import reply
 
 Handler = Callable[[Update, Context], Awaitable[None]]

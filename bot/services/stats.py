@@ -20,6 +20,7 @@ from bot.library.render import Renderer
 from bot.services import skin_checks
 from bot.store import Database
 from bot.store import skin_checks as skin_store
+from bot.store import stats as stats_store
 from bot.telegram import html as telegram_html
 from bot.telegram.message import Outgoing
 
@@ -107,28 +108,14 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
     week, month = now - 7 * DAY, now - 30 * DAY
 
     # One scan of chats; COUNT(*) FILTER is about a third faster than SUM(condition).
-    row = await db.fetchone(
-        """
-        SELECT COUNT(*) FILTER (WHERE status = 'active'),
-               COUNT(*) FILTER (WHERE status = 'active' AND paused_until > ?1),
-               COUNT(*) FILTER (WHERE status = 'stopped'),
-               COUNT(*) FILTER (WHERE status = 'blocked'),
-               COUNT(*) FILTER (WHERE status = 'active' AND kind = 'private'),
-               COUNT(*) FILTER (WHERE status = 'active' AND kind IN (?2, ?3))
-        FROM chats
-        """, (now, *GROUP_KINDS))
-    active, paused, stopped, blocked, private, groups = row if row else (0,) * 6
+    active, paused, stopped, blocked, private, groups = await stats_store.chat_counts(
+        db, now, GROUP_KINDS)
 
     # Day 0 is the (partial) day before the series; it only holds chats of the 30-day window.
     origin = series_start - DAY
     new_per_day = [0] * SERIES_DAYS
     new_7d = new_30d = 0
-    for day, count, recent in await db.fetchall(
-        """
-        SELECT (first_seen - ?1) / 86400, COUNT(*), COUNT(*) FILTER (WHERE first_seen >= ?2)
-        FROM chats WHERE first_seen >= ?3 AND first_seen <= ?4
-        GROUP BY 1
-        """, (origin, week, month, now)):
+    for day, count, recent in await stats_store.new_chats_per_day(db, origin, week, month, now):
         new_30d += count
         new_7d += recent
         if day >= 1:
@@ -139,9 +126,7 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
     sent_per_day = [0] * SERIES_DAYS
     cards_7d = cards_30d = sent_7d = sent_30d = 0
     for lo, hi in zip(edges, edges[1:]):
-        sent, cards = await db.fetchone(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE kind = 'card') FROM outbox "
-            "WHERE sent_at >= ? AND sent_at < ? AND status = 'sent'", (lo, hi)) or (0, 0)
+        sent, cards = await stats_store.sent_between(db, lo, hi)
         sent_30d += sent
         cards_30d += cards
         if lo >= week:
@@ -150,8 +135,7 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
         if lo >= series_start:
             sent_per_day[(lo - series_start) // DAY] += sent
 
-    reads = {r[0]: int(r[1]) for r in await db.fetchall(
-        "SELECT card_id, SUM(times) FROM card_views GROUP BY card_id")}
+    reads = await stats_store.reads_per_card(db)
     order = {c.id: i for i, c in enumerate(library.reading_order())}
     known = sorted((c for c in library.cards.values() if reads.get(c.id)),
                    key=lambda c: (-reads[c.id], order.get(c.id, len(order)), c.id))
@@ -166,10 +150,8 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
 
     labels = {h.id: h.label for h in library.habits}
     habit_order = {h.id: i for i, h in enumerate(library.habits)}
-    rates = [HabitRate(r[0], labels.get(r[0], r[0]), int(r[1]), int(r[2] or 0))
-             for r in await db.fetchall(
-                 "SELECT habit, COUNT(*), SUM(done) FROM checkins WHERE day >= ? GROUP BY habit",
-                 (days[0].isoformat(),))]
+    rates = [HabitRate(habit, labels.get(habit, habit), answers, yes) for habit, answers, yes
+             in await stats_store.checkins_per_habit(db, days[0].isoformat())]
     rates.sort(key=lambda h: (habit_order.get(h.habit, len(habit_order)), h.habit))
 
     community = None

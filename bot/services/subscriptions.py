@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.delivery import localtime, outbox
+from bot.delivery import localtime
 from bot.delivery.scheduling import next_due_minute
+from bot.store import outbox, schedules
 from bot.store.db import Database
 
 CARD, CHECKIN, SUMMARY = "card", "checkin", "summary"
@@ -47,12 +48,10 @@ class Settings:
 
 
 async def load(db: Database, chat_id: int) -> Settings | None:
-    chat = await db.fetchone(
-        "SELECT status, timezone, paused_until, focus, habits FROM chats WHERE id = ?", (chat_id,))
-    if chat is None:
+    found = await schedules.chat_settings(db, chat_id)
+    if found is None:
         return None
-    rows = await db.fetchall(
-        "SELECT kind, local_minute, days, next_due FROM schedules WHERE chat_id = ?", (chat_id,))
+    chat, rows = found
     return Settings(
         chat_id=chat_id, status=chat["status"], timezone=chat["timezone"],
         paused_until=chat["paused_until"],
@@ -70,28 +69,13 @@ async def set_schedule(db: Database, chat_id: int, kind: str, zone_name: str, lo
     if not 0 <= local_minute < 24 * 60 or not days & localtime.EVERY_DAY:
         raise ValueError("time or days out of range")
     due = next_due_minute(zone_name, local_minute, days, now)
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE chats SET timezone = ?, status = 'active', paused_until = NULL WHERE id = ?",
-            (zone_name, chat_id))
-        await conn.execute(
-            """
-            INSERT INTO schedules (chat_id, kind, local_minute, days, next_due)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (chat_id, kind) DO UPDATE SET
-                local_minute = excluded.local_minute, days = excluded.days,
-                next_due = excluded.next_due
-            """, (chat_id, kind, local_minute, days, due))
+    await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
     await _reschedule(db, chat_id, now)  # a new zone moves the chat's other schedules too
     return Schedule(kind, local_minute, days, due)
 
 
 async def remove_schedule(db: Database, chat_id: int, kind: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM schedules WHERE chat_id = ? AND kind = ?", (chat_id, kind))
-        await conn.execute(
-            "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND kind = ? "
-            "AND status = 'pending'", (chat_id, kind))
+    await schedules.remove(db, chat_id, kind)
 
 
 async def stop(db: Database, chat_id: int) -> bool:
@@ -99,17 +83,14 @@ async def stop(db: Database, chat_id: int) -> bool:
     settings = await load(db, chat_id)
     if settings is None:
         return False
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE chats SET status = 'stopped' WHERE id = ?", (chat_id,))
-        await conn.execute("UPDATE schedules SET next_due = NULL WHERE chat_id = ?", (chat_id,))
+    await schedules.mark_stopped(db, chat_id)
     await outbox.cancel_for_chat(db, chat_id)
     return bool(settings.schedules) and settings.status == "active"
 
 
 async def resume(db: Database, chat_id: int, now: int) -> None:
     """Back from a stop, a pause or a block: every schedule is live again from now."""
-    await db.execute(
-        "UPDATE chats SET status = 'active', paused_until = NULL WHERE id = ?", (chat_id,))
+    await schedules.mark_active(db, chat_id)
     await _reschedule(db, chat_id, now)
 
 
@@ -118,18 +99,18 @@ async def pause(db: Database, chat_id: int, days: int, now: int) -> int:
     if not 1 <= days <= MAX_PAUSE_DAYS:
         raise ValueError("pause days out of range")
     until = now + days * 86_400
-    await db.execute("UPDATE chats SET paused_until = ? WHERE id = ?", (until, chat_id))
+    await schedules.set_paused_until(db, chat_id, until)
     await _reschedule(db, chat_id, until)
     await outbox.cancel_for_chat(db, chat_id, SCHEDULED_KINDS)
     return until
 
 
 async def set_focus(db: Database, chat_id: int, topics: list[str]) -> None:
-    await db.execute("UPDATE chats SET focus = ? WHERE id = ?", (",".join(topics), chat_id))
+    await schedules.set_focus(db, chat_id, topics)
 
 
 async def set_habits(db: Database, chat_id: int, habits: list[str]) -> None:
-    await db.execute("UPDATE chats SET habits = ? WHERE id = ?", (",".join(habits), chat_id))
+    await schedules.set_habits(db, chat_id, habits)
 
 
 async def _reschedule(db: Database, chat_id: int, after: int) -> None:
@@ -138,6 +119,4 @@ async def _reschedule(db: Database, chat_id: int, after: int) -> None:
         return
     moves = [(next_due_minute(settings.zone_name, s.local_minute, s.days, after), chat_id, s.kind)
              for s in settings.schedules.values()]
-    async with db.transaction() as conn:
-        await conn.executemany(
-            "UPDATE schedules SET next_due = ? WHERE chat_id = ? AND kind = ?", moves)
+    await schedules.move_due(db, moves)

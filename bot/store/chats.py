@@ -148,3 +148,9 @@ async def zone_of(db: Database, chat_id: int) -> str | None:
     """The time zone a chat chose for its reminders, if any: it tells its country."""
     row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
     return row[0] if row and row[0] else None
+
+
+async def cards_read_since(db: Database, chat_id: int, since: int) -> int:
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM card_views WHERE chat_id = ? AND last_read >= ?", (chat_id, since))
+    return int(row[0]) if row else 0

@@ -1,8 +1,162 @@
-"""Queries over the outbox that report on it (the sender's own live in bot/outbox.py)."""
+"""The durable outbox: a scheduled or broadcast message is a row before it is a request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
 from bot.store.db import Database
+
+# Lower sends first: reminders are due at a minute, broadcasts can wait a little.
+PRIORITY = {"card": 0, "checkin": 0, "summary": 1, "skin_offer": 1, "report": 1,
+            "broadcast": 2}
+MAX_ATTEMPTS = 5  # network errors and 5xx; then the row is failed with its reason
+
+
+@dataclass(frozen=True)
+class Entry:
+    chat_id: int
+    kind: str
+    key: str  # unique per (chat, kind, occasion): a second enqueue is a no-op
+    payload: str = ""
+    campaign_id: int | None = None
+    not_before: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    chat_id: int
+    kind: str
+    payload: str
+    attempts: int
+    campaign_id: int | None
+    error: str | None = None  # what the last attempt met; UNCONFIRMED... when it may have landed
+
+
+# Marks a row one of whose sends Telegram never confirmed (a timeout, a dropped connection, a
+# crash while in flight): the message may have arrived more often than the row says.
+UNCONFIRMED = "unconfirmed: "
+
+
+INSERT_SQL = """
+    INSERT OR IGNORE INTO outbox
+        (chat_id, kind, dedupe_key, payload, priority, campaign_id, not_before, created)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def insert_params(entries: Iterable[Entry], now: int) -> list[tuple[object, ...]]:
+    return [(e.chat_id, e.kind, e.key, e.payload, PRIORITY.get(e.kind, 1), e.campaign_id,
+             e.not_before or now, now) for e in entries]
+
+
+async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
+    """Write entries in one transaction; returns how many were new."""
+    async with db.transaction() as conn:
+        before = conn.total_changes
+        await conn.executemany(INSERT_SQL, insert_params(entries, now))
+        return conn.total_changes - before
+
+
+async def recover(db: Database) -> int:
+    """After a crash: rows claimed but never confirmed go back to pending, marked as possibly
+    delivered already (the crash may have come after Telegram took them)."""
+    return await db.execute(
+        "UPDATE outbox SET status = 'pending', error = ? || 'in flight when the bot stopped' "
+        "WHERE status = 'sending'", (UNCONFIRMED,))
+
+
+async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
+    """Take up to `limit` ready rows, most urgent first, marking them as being sent."""
+    rows = await db.fetchall(
+        """
+        UPDATE outbox SET status = 'sending'
+        WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
+            ORDER BY priority, not_before, id LIMIT ?
+        )
+        RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before, error
+        """,
+        (now, limit),
+    )
+    ordered = sorted(rows, key=lambda r: (r["priority"], r["not_before"], r["id"]))
+    return [Row(r["id"], r["chat_id"], r["kind"], r["payload"], r["attempts"], r["campaign_id"],
+                r["error"]) for r in ordered]
+
+
+async def next_ready_time(db: Database) -> int | None:
+    row = await db.fetchone("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    return row[0] if row else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one row; applied in batches so the sender never waits on disk."""
+
+    row_id: int
+    status: str  # sent, pending (retry), blocked, failed, skipped
+    now: int
+    error: str | None = None
+    not_before: int | None = None
+    count_attempt: bool = False
+
+
+async def apply(db: Database, outcomes: Sequence[Outcome]) -> None:
+    if not outcomes:
+        return
+    async with db.transaction() as conn:
+        await conn.executemany(
+            """
+            UPDATE outbox SET
+                status = ?,
+                sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,
+                error = ?,
+                not_before = COALESCE(?, not_before),
+                attempts = attempts + ?
+            WHERE id = ?
+            """,
+            [(o.status, o.status, o.now, o.error, o.not_before, int(o.count_attempt), o.row_id)
+             for o in outcomes],
+        )
+
+
+async def cancel_for_chat(db: Database, chat_id: int, kinds: Sequence[str] | None = None) -> int:
+    """Drop a chat's pending messages (it stopped, or blocked the bot)."""
+    if kinds:
+        marks = ",".join("?" for _ in kinds)
+        return await db.execute(
+            f"UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending' "
+            f"AND kind IN ({marks})",
+            (chat_id, *kinds),
+        )
+    return await db.execute(
+        "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND status = 'pending'",
+        (chat_id,),
+    )
+
+
+KEEP_DAYS = 45  # /stats looks back 30 days; a reminder's key is never reused after its day
+PRUNE_BATCH = 50_000
+
+
+async def prune(db: Database, now: int, *, keep_days: int = KEEP_DAYS,
+                batch: int = PRUNE_BATCH) -> int:
+    """Delete settled rows older than `keep_days`, at most `batch` per call.
+
+    Ids grow with time, so the oldest rows come first in id order: finding the first row
+    recent enough to keep costs only as many steps as there are rows to delete.
+    """
+    cutoff = now - keep_days * 86_400
+    first_kept = await db.fetchone(
+        "SELECT id FROM outbox WHERE created >= ? ORDER BY id LIMIT 1", (cutoff,))
+    limit = first_kept[0] if first_kept else None
+    if limit is None:
+        newest = await db.fetchone("SELECT MAX(id) FROM outbox")
+        limit = (newest[0] or 0) + 1 if newest else 0
+    return await db.execute(
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE id < ? AND status NOT IN "
+        "('pending', 'sending') ORDER BY id LIMIT ?)", (limit, batch))
 
 
 async def campaign_counts(db: Database, campaign_id: int,
@@ -14,3 +168,10 @@ async def campaign_counts(db: Database, campaign_id: int,
         "WHERE campaign_id = ? GROUP BY 1, 2",
         (len(unconfirmed), unconfirmed, campaign_id))
     return [(r[0], bool(r[1]), int(r[2])) for r in rows]
+
+
+async def ready_count(db: Database, now: int) -> int:
+    """Messages waiting to be sent that may go now."""
+    row = await db.fetchone(
+        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND not_before <= ?", (now,))
+    return int(row[0]) if row else 0

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from bot.delivery import localtime
 from bot.library.render import Renderer
 from bot.library.triage import Rule
-from bot.services.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
+from bot.store.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
 from bot.telegram import callbacks
 from bot.telegram.html import to_plain
 from bot.telegram.message import Button, Outgoing, keyboard

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.context import BotData
-from bot.delivery.outbox import Row
-from bot.services import campaigns, subscriptions
-from bot.store import checkins
+from bot.services import subscriptions
+from bot.store import campaigns, chats, checkins
+from bot.store.outbox import Row
 from bot.telegram.message import Outgoing
 from bot.views import campaigns as campaign_views
 from bot.views import habits as habit_views
@@ -45,11 +45,9 @@ async def _habits_message(data: BotData, row: Row) -> Outgoing | None:
     rows = await habit_views.progress_rows(data.db, data.library, row.chat_id, settings.habits,
                                           day)
     first = day - timedelta(days=6)
-    read = await data.db.fetchone(
-        "SELECT COUNT(*) FROM card_views WHERE chat_id = ? AND last_read >= ?",
-        (row.chat_id, data.now() - 7 * 86_400))
+    read = await chats.cards_read_since(data.db, row.chat_id, data.now() - 7 * 86_400)
     return data.renderer.message("summary", rows=rows, first=f"{first:%a} {first.day}",
-                                 last=f"{day:%a} {day.day}", cards_read=read[0] if read else 0)
+                                 last=f"{day:%a} {day.day}", cards_read=read)
 
 
 async def _campaign_message(data: BotData, campaign_id: int) -> Outgoing | None:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.context import BotData
-from bot.delivery.outbox import Row
 from bot.library.render import Renderer
 from bot.services.skin_checks import ANSWERS, ITEMS, Result, band
 from bot.services.skin_offers import RECENT
 from bot.store import skin_checks as store
+from bot.store.outbox import Row
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
 from bot.views import triage as triage_views

@@ -1,0 +1,118 @@
+"""Queries over chats' schedules: the minute tick's due rows and its writes, and the settings
+a person changes (time, zone, days, pause, stop, focus, habits)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.store import outbox
+from bot.store.db import Database
+from bot.store.outbox import Entry
+
+DUE_SQL = """
+    SELECT s.chat_id, s.kind, s.local_minute, s.days, s.next_due, s.last_card,
+           c.timezone, c.focus, c.status, c.paused_until,
+           CASE WHEN s.kind = 'card' THEN (
+               SELECT group_concat(v.card_id || ' ' || v.last_read)
+               FROM card_views v WHERE v.chat_id = s.chat_id
+           ) END AS reads
+    FROM schedules s JOIN chats c ON c.id = s.chat_id
+    WHERE s.next_due IS NOT NULL AND s.next_due <= ?
+    ORDER BY s.next_due
+    LIMIT ?
+"""
+
+
+async def due(db: Database, now_minute: int, limit: int) -> list[Any]:
+    """Schedules due by this epoch minute, oldest first, with what picking a card needs."""
+    return list(await db.fetchall(DUE_SQL, (now_minute, limit)))
+
+
+async def record_tick(db: Database, entries: Sequence[Entry], now: int,
+                      moves: Sequence[tuple[int | None, str | None, int, str]],
+                      views: Sequence[tuple[int, str, int, int]]) -> int:
+    """In one transaction: the outbox rows, each schedule moved on (next_due, last_card) and
+    the cards counted as read. Returns how many outbox rows were new."""
+    async with db.transaction() as conn:
+        before = conn.total_changes
+        await conn.executemany(outbox.INSERT_SQL, outbox.insert_params(entries, now))
+        enqueued = conn.total_changes - before
+        await conn.executemany(
+            "UPDATE schedules SET next_due = ?, last_card = ? WHERE chat_id = ? AND kind = ?",
+            moves)
+        await conn.executemany(
+            """
+            INSERT INTO card_views (chat_id, card_id, first_read, last_read)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (chat_id, card_id) DO UPDATE SET
+                last_read = excluded.last_read, times = card_views.times + 1
+            """, views)
+    return enqueued
+
+
+async def chat_settings(db: Database, chat_id: int) -> tuple[Any, list[Any]] | None:
+    """The chat's row (status, timezone, paused_until, focus, habits) and its schedules."""
+    chat = await db.fetchone(
+        "SELECT status, timezone, paused_until, focus, habits FROM chats WHERE id = ?", (chat_id,))
+    if chat is None:
+        return None
+    rows = await db.fetchall(
+        "SELECT kind, local_minute, days, next_due FROM schedules WHERE chat_id = ?", (chat_id,))
+    return chat, list(rows)
+
+
+async def save(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
+               days: int, next_due: int) -> None:
+    """One scheduled message created or changed; the chat takes the zone and is active."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE chats SET timezone = ?, status = 'active', paused_until = NULL WHERE id = ?",
+            (zone_name, chat_id))
+        await conn.execute(
+            """
+            INSERT INTO schedules (chat_id, kind, local_minute, days, next_due)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (chat_id, kind) DO UPDATE SET
+                local_minute = excluded.local_minute, days = excluded.days,
+                next_due = excluded.next_due
+            """, (chat_id, kind, local_minute, days, next_due))
+
+
+async def remove(db: Database, chat_id: int, kind: str) -> None:
+    """A schedule removed, and its messages still waiting in the outbox cancelled."""
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM schedules WHERE chat_id = ? AND kind = ?", (chat_id, kind))
+        await conn.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND kind = ? "
+            "AND status = 'pending'", (chat_id, kind))
+
+
+async def mark_stopped(db: Database, chat_id: int) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE chats SET status = 'stopped' WHERE id = ?", (chat_id,))
+        await conn.execute("UPDATE schedules SET next_due = NULL WHERE chat_id = ?", (chat_id,))
+
+
+async def mark_active(db: Database, chat_id: int) -> None:
+    await db.execute(
+        "UPDATE chats SET status = 'active', paused_until = NULL WHERE id = ?", (chat_id,))
+
+
+async def set_paused_until(db: Database, chat_id: int, until: int) -> None:
+    await db.execute("UPDATE chats SET paused_until = ? WHERE id = ?", (until, chat_id))
+
+
+async def set_focus(db: Database, chat_id: int, topics: Sequence[str]) -> None:
+    await db.execute("UPDATE chats SET focus = ? WHERE id = ?", (",".join(topics), chat_id))
+
+
+async def set_habits(db: Database, chat_id: int, habits: Sequence[str]) -> None:
+    await db.execute("UPDATE chats SET habits = ? WHERE id = ?", (",".join(habits), chat_id))
+
+
+async def move_due(db: Database, moves: Sequence[tuple[int, int, str]]) -> None:
+    """(next_due, chat_id, kind) for each schedule moved to a new time."""
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE schedules SET next_due = ? WHERE chat_id = ? AND kind = ?", moves)

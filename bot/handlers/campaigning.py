@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.delivery import localtime
+from bot.handlers.common import chat_id_of
 from bot.handlers.moderators import allowed, moderators_only, private_chat, user_id_of
 from bot.library.numbers import whole_number
 from bot.library.triage import Rule
@@ -52,7 +53,7 @@ async def push(update: Update, context: Context) -> None:
             "push_usage", card_id=card_id, example_card=views.example_card(data.renderer)))
         return
     campaign_id = await campaigns.create_draft(
-        data.db, created_by=user_id_of(update), report_chat=update.effective_chat.id,  # type: ignore[union-attr]
+        data.db, created_by=user_id_of(update), report_chat=chat_id_of(update),
         kind="card", card_id=card_id, now=data.now())
     await _preview(update, context, campaign_id)
 
@@ -122,7 +123,7 @@ async def _preview(update: Update, context: Context, campaign_id: int) -> None:
 
 async def _counts(update: Update, context: Context) -> dict[str, int]:
     db = context.bot_data.db
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     return {ALL: await campaigns.count_audience(db, ALL, chat_id),
             GROUPS: await campaigns.count_audience(db, GROUPS, chat_id)}
 

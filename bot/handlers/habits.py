@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.delivery import localtime
-from bot.handlers.common import remember_chat
+from bot.handlers.common import chat_id_of, remember_chat
 from bot.handlers.flows import chosen_mask, current_flow, end_flow, new_flow
 from bot.handlers.guards import may_change
 from bot.library.numbers import whole_number
@@ -27,7 +27,7 @@ async def habits_command(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id_of(update))
     mask = chosen_mask((h.id for h in data.library.habits), settings.habits if settings else ())
     nonce = new_flow(context, "habits")
     await reply(update, context, habit_views.picker(data.renderer, nonce, mask))
@@ -56,7 +56,7 @@ async def habit_button(update: Update, context: Context, action: callbacks.Actio
         await reply(update, context, habit_views.picker(data.renderer, nonce, mask), edit=True)
         return True
     chosen = [h.id for i, h in enumerate(habits) if mask & (1 << i)]
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     await subscriptions.set_habits(data.db, chat_id, chosen)
     if not chosen:
         await subscriptions.remove_schedule(data.db, chat_id, CHECKIN)
@@ -71,7 +71,7 @@ async def habit_button(update: Update, context: Context, action: callbacks.Actio
 
 async def save_checkin_time(update: Update, context: Context, minute: int) -> None:
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
     zone_name = settings.zone_name if settings else "UTC"
     now = data.now()
@@ -111,7 +111,7 @@ async def summary_command(update: Update, context: Context) -> None:
     if not await may_change(update, context):
         return
     await remember_chat(update, context)
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
     zone_name = settings.zone_name if settings else "UTC"
     await subscriptions.set_schedule(data.db, chat_id, SUMMARY, zone_name, minute, days,
@@ -134,7 +134,7 @@ async def checkin_answer(update: Update, context: Context, action: callbacks.Act
         day = datetime.strptime(parts[0], "%Y%m%d").date()
     except ValueError:
         return False
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
     today = _today(data.now(), settings.zone_name if settings else "UTC")
     if not today - timedelta(days=7) <= day <= today:
@@ -153,7 +153,7 @@ async def progress(update: Update, context: Context) -> None:
     """/progress: streaks and the last 7 days per habit."""
     data = context.bot_data
     await remember_chat(update, context)
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
     today = _today(data.now(), settings.zone_name if settings else "UTC")
     rows = await habit_views.progress_rows(data.db, data.library, chat_id,

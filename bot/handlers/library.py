@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers import guards, reminders
-from bot.handlers.common import remember_chat
+from bot.handlers.common import chat_id_of, remember_chat
 from bot.library import next_card as reading
 from bot.store import chats
 from bot.telegram import callbacks
@@ -74,7 +74,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         if topic is None:
             return False
         await remember_chat(update, context)
-        read = await chats.last_read_times(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        read = await chats.last_read_times(data.db, chat_id_of(update))
         await reply(update, context, views.topic_cards(data.renderer, topic, read), edit=True)
     elif action.kind == "card":
         if action.arg not in data.library.cards:
@@ -83,7 +83,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.kind == "next":
         if action.arg not in data.library.cards:
             return False
-        chat_id = update.effective_chat.id  # type: ignore[union-attr]
+        chat_id = chat_id_of(update)
         read = await chats.last_read_times(data.db, chat_id)
         card = reading.next_card(data.library, read, after=action.arg)
         await show_card(update, context, card.id if card else "")

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers import guards
+from bot.handlers.common import chat_id_of
 from bot.store import privacy
 from bot.telegram import callbacks
 from bot.telegram.message import Button, keyboard
@@ -19,7 +20,7 @@ from bot.telegram.send import reply
 async def mydata(update: Update, context: Context) -> None:
     """/mydata: everything the bot keeps about this chat."""
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     stored = await privacy.everything(data.db, chat_id, _person(update))
     if stored is not None and stored["chat"] is not None:
         chat = stored["chat"]

@@ -35,7 +35,7 @@ async def _begin(update: Update, context: Context, only: str | None = None) -> N
     """Ask for the time, zone and days in turn; with `only` and a daily card already set,
     ask just for that one and keep the rest."""
     data = context.bot_data
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id_of(update))
     card = settings.schedules.get(CARD) if settings else None
     if card is None or settings is None:
         only = None
@@ -100,7 +100,7 @@ async def from_sentence(update: Update, context: Context, text: str) -> bool:
 
 async def _save(update: Update, context: Context, minute: int, zone_name: str, days: int) -> None:
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     await subscriptions.set_schedule(data.db, chat_id, CARD, zone_name, minute, days, data.now())
     end_flow(context)
     settings = await subscriptions.load(data.db, chat_id)
@@ -157,7 +157,7 @@ async def _after_time(update: Update, context: Context, minute: int) -> None:
         await _save(update, context, minute, flow["zone"], flow["days"])
         return
     flow.update(step="zone", minute=minute)
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id_of(update))
     await reply(update, context, reminder_views.ask_zone(
         data.renderer, flow["nonce"], minute, settings.timezone if settings else None),
         edit=True)
@@ -212,7 +212,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
 async def _zone_from_button(update: Update, context: Context, value: str) -> str | None:
     data = context.bot_data
     if value == "keep":
-        settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+        settings = await subscriptions.load(data.db, chat_id_of(update))
         return settings.timezone if settings else None
     index = whole_number(value, most=len(data.library.zone_buttons) - 1)
     if index is not None:
@@ -251,7 +251,7 @@ async def show_settings(update: Update, context: Context) -> None:
     """/reminders: everything scheduled for this chat, with buttons to change it."""
     data = context.bot_data
     await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id_of(update))
     if settings is not None and not settings.schedules and settings.status != "stopped":
         settings = None
     await reply(update, context, reminder_views.overview(data.renderer, settings, data.now()))
@@ -273,7 +273,7 @@ async def pause_command(update: Update, context: Context) -> None:
 
 async def _pause(update: Update, context: Context, days: int) -> None:
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
     if settings is None or not settings.schedules:
         await reply(update, context, data.renderer.message("nothing_scheduled"))
@@ -295,7 +295,7 @@ async def resume(update: Update, context: Context) -> None:
 async def resume_quietly(update: Update, context: Context, *, announce: bool) -> bool:
     """Turn a stopped or paused chat's schedules back on; True if there was anything."""
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     await remember_chat(update, context)
     settings = await subscriptions.load(data.db, chat_id)
     if settings is None or not settings.schedules:
@@ -329,7 +329,7 @@ async def focus(update: Update, context: Context) -> None:
         return
     data = context.bot_data
     await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, update.effective_chat.id)  # type: ignore[union-attr]
+    settings = await subscriptions.load(data.db, chat_id_of(update))
     mask = chosen_mask((t.id for t in data.library.topics), settings.focus if settings else ())
     nonce = new_flow(context, "focus")
     await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask))

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
-from bot.handlers.common import remember_chat
+from bot.handlers.common import chat_id_of, remember_chat
 from bot.library.numbers import whole_number
 from bot.services import skin_checks as poem
 from bot.services import skin_offers
@@ -31,7 +31,7 @@ async def skin_command(update: Update, context: Context) -> None:
         return
     await remember_chat(update, context)
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     args = [a.lower() for a in context.args or []]
     word = args[0] if args else ""
     if not args:
@@ -56,7 +56,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         return True
     await remember_chat(update, context)
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     arg = action.arg
     if arg.startswith("a:"):
         return await answer(update, context, arg.split(":")[1:])
@@ -85,7 +85,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
 async def start(update: Update, context: Context, *, edit: bool = False) -> None:
     """A new check at its first question; first, once, whether it is about a child."""
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     who = await store.about(data.db, chat_id)
     if who is None:
         await reply(update, context, skin_views.ask_who(data.renderer), edit=edit)
@@ -97,7 +97,7 @@ async def start(update: Update, context: Context, *, edit: bool = False) -> None
 async def answer(update: Update, context: Context, parts: list[str]) -> bool:
     """sk:a:<check>:<question>:<0-4|s>: record it, then the next question or the result."""
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     if len(parts) != 3:
         return False
     check_id = whole_number(parts[0])
@@ -138,7 +138,7 @@ async def send_chart(update: Update, context: Context, *, answered: bool = False
     """The chart of the last 12-26 weeks as a photo; after a result, a message of its own
     (the button press was answered by the result)."""
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     today = await _today(context, chat_id)
     since = poem.week_start(today) - timedelta(weeks=poem.CHART_WEEKS[1] - 1)
     checks = await store.finished(data.db, chat_id, since)
@@ -163,7 +163,7 @@ async def send_chart(update: Update, context: Context, *, answered: bool = False
 
 async def weekly_on(update: Update, context: Context) -> None:
     data = context.bot_data
-    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    chat_id = chat_id_of(update)
     schedule, zone = await skin_offers.opt_in(data.db, chat_id, data.now())
     when = (f"{localtime.describe_days(schedule.days)} at "
             f"{localtime.format_time(schedule.local_minute)}")

@@ -19,7 +19,6 @@ from http import HTTPStatus
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -120,11 +119,11 @@ class AiohttpRequest(BaseRequest):
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
         files = request_data.multipart_data if request_data else {}
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = (self._connect_timeout if isinstance(connect_timeout, DefaultValue)
+        read = self._read_timeout if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
+        connect = (self._connect_timeout if connect_timeout is BaseRequest.DEFAULT_NONE
                    else connect_timeout)
-        write = self._write_timeout if isinstance(write_timeout, DefaultValue) else write_timeout
-        if files and isinstance(write_timeout, DefaultValue):
+        write = self._write_timeout if write_timeout is BaseRequest.DEFAULT_NONE else write_timeout
+        if files and write_timeout is BaseRequest.DEFAULT_NONE:
             write = self._media_write_timeout
         # aiohttp has no separate write timeout; allow it on top of the read wait.
         total = None if read is None else read + (write or 0) + (connect or 0)

@@ -51,6 +51,7 @@ from bot.library.render import Renderer
 from bot.library.search import CardIndex
 from bot.store import campaigns, chats, open_database, outbox
 from bot.store.outbox import Entry
+from bot.store.setup_state import SetupPersistence
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_order import OnePerChat
 from bot.views import outbox_rows as deliveries
@@ -99,6 +100,8 @@ def build_application(
         # answers slowly can fill only its own connections, never a reply's.
         builder = builder.request(AiohttpRequest(connections=REPLY_CONNECTIONS)) \
             .get_updates_request(AiohttpRequest(connections=1))
+    # A set-up in progress (/remind's next step, a broadcast being written) survives a restart.
+    builder = builder.persistence(SetupPersistence(settings.database))
     # Chats are answered side by side, each chat's updates in order (update_order.py).
     builder = builder.concurrent_updates(OnePerChat())
     app = builder.build()

@@ -126,4 +126,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX skin_checks_finished ON skin_checks (finished_at, chat_id)
         WHERE finished_at IS NOT NULL;
     """,
+    # 6: set-ups in progress (a chat's /remind, /focus or /habits step) and a moderator's
+    # half-written broadcast, so that a restart does not turn the next tap into "out of date".
+    """
+    CREATE TABLE setup_state (
+        scope   TEXT    NOT NULL,   -- 'chat' or 'user'
+        id      INTEGER NOT NULL,
+        data    TEXT    NOT NULL,   -- JSON
+        PRIMARY KEY (scope, id)
+    );
+    """,
 ]

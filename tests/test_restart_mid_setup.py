@@ -1,0 +1,66 @@
+"""A restart in the middle of a set-up: the next tap or typed answer carries on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import build_application, running
+from bot.config import load_settings
+from bot.delivery.sender import Limits
+from bot.library.content import Library
+from bot.telegram.offline import OfflineBotAPI
+from tests.harness import Harness
+from tests.test_moderators import OWNER
+from tests.test_reminder_setup import data_of
+
+
+async def _feed_in_new_app(library: Library, db_path: Path, steps):  # type: ignore[no-untyped-def]
+    settings = load_settings({"BOT_DATABASE": str(db_path), "BOT_ADMIN_IDS": str(OWNER)})
+    api = OfflineBotAPI()
+    app = build_application(settings, library, request=api, background=False,
+                            limits=Limits(enabled=False))
+    async with running(app):
+        return await steps(Harness(app, api, db_path))
+
+
+async def test_remind_carries_on_after_a_restart(library: Library, tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+
+    async def first(bot: Harness) -> str:
+        ask_time = Harness.only_reply(await bot.send("/remind"))
+        return data_of(ask_time, "08:00")
+
+    async def second(bot: Harness, button: str) -> None:
+        ask_zone = Harness.only_reply(await bot.press(button))
+        assert "Which time zone" in ask_zone.plain  # not "that button is out of date"
+        ask_days = Harness.only_reply(await bot.send("London"))
+        done = Harness.only_reply(await bot.press(data_of(ask_days, "Every day")))
+        assert "All set" in done.plain
+
+    button = await _feed_in_new_app(library, db_path, first)
+    await _feed_in_new_app(library, db_path, lambda bot: second(bot, button))
+    assert schedule_rows(db_path) == [("card", 480, 127, "Europe/London")]
+
+
+async def test_a_broadcast_being_written_survives_a_restart(library: Library,
+                                                            tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+
+    async def first(bot: Harness) -> None:
+        await bot.send("/start", chat_id=OWNER)
+        await bot.send("/broadcast", chat_id=OWNER)
+
+    async def second(bot: Harness) -> None:
+        preview, *_ = Harness.replies(await bot.send("New cards are out", chat_id=OWNER))
+        assert "New cards are out" in preview.plain  # taken as the broadcast, not a question
+
+    await _feed_in_new_app(library, db_path, first)
+    await _feed_in_new_app(library, db_path, second)
+
+
+def schedule_rows(db_path: Path) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT s.kind, s.local_minute, s.days, c.timezone FROM schedules s "
+                            "JOIN chats c ON c.id = s.chat_id").fetchall()

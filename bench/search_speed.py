@@ -25,7 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.library.content import Library, load_library
+from bot.library.content import load_library
+from bot.library.model import Library
 from bot.library.search import CardIndex
 
 MIN_TIMINGS = 2000

@@ -25,7 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.library.triage import ALARM_TIERS, TIERS, Triage, load_triage  # noqa: E402
+from bot.library.triage import ALARM_TIERS, TIERS, Triage  # noqa: E402
+from bot.library.triage_rules import load_triage  # noqa: E402
 
 ACCEPT = {
     "emergency": {"emergency"},

@@ -46,7 +46,7 @@ from bot.handlers import (
     skin,
     text,
 )
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
 from bot.store import campaigns, chats, open_database, outbox

@@ -7,7 +7,8 @@ import logging
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.library.content import ContentError, Library, load_library
+from bot.library.content import load_library
+from bot.library.model import ContentError, Library
 from bot.logging_setup import configure_logging
 
 

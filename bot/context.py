@@ -14,7 +14,7 @@ from bot.telegram.error_reports import ErrorReports
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.sender import Limits, Sender
-    from bot.library.content import Library
+    from bot.library.model import Library
     from bot.library.render import Renderer
     from bot.library.search import CardIndex
     from bot.store import Database

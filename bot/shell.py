@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.app import build_application, running
 from bot.config import Settings
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.library.numbers import whole_number
 from bot.telegram.html import to_plain
 from bot.telegram.offline import ApiCall, OfflineBotAPI

@@ -10,7 +10,8 @@ import pytest
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
-from bot.library.content import Library, load_library
+from bot.library.content import load_library
+from bot.library.model import Library
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from tests.harness import USER_ID, Harness
 
 FORGED = ["topic:nope", "card:no-such-card", "next:no-such-card", "card:../../etc/passwd",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.library.content import Library
+from bot.library.model import Library
 from tests.harness import USER_ID, Harness
 
 

@@ -18,7 +18,7 @@ from telegram.error import TimedOut
 from bot.app import build_application, report_finished_campaigns, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of

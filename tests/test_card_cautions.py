@@ -10,7 +10,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.handlers.questions import EXCERPT_CHARS
-from bot.library.content import MAX_CAUTION, Card, Library
+from bot.library.model import MAX_CAUTION, Card, Library
 from bot.telegram.offline import ApiCall
 from tests.conftest import CONTENT
 from tests.harness import USER_ID, Harness

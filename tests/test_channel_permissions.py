@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.telegram.offline import ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of

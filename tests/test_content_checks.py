@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.library.content import MAX_BODY, Library
+from bot.library.model import MAX_BODY, Library
 from tests.conftest import CONTENT
 
 

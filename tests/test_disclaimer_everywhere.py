@@ -6,7 +6,7 @@ callback_data); this test makes sure every reachable screen is visited.
 
 from __future__ import annotations
 
-from bot.library.content import Library
+from bot.library.model import Library
 from tests.harness import Harness
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.telegram.html import to_plain
 from tests.loopback_api import REPLY_METHODS, Call, LoopbackBotAPI

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from telegram import Bot, Update
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.library.render import Renderer
 from tests import strict_html
 from tests.conftest import CONTENT

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.store import campaigns
 from bot.telegram.offline import BOT_USER, ApiCall
 from tests.harness import Harness

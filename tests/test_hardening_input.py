@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.library.content import Library
-from bot.library.search import MAX_CHARS
+from bot.library.model import Library
+from bot.library.search_words import MAX_CHARS
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at

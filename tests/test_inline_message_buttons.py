@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_times import at
 

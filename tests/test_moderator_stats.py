@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.services import stats
 from bot.telegram.html import visible_length
 from tests.harness import Harness

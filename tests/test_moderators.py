@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.store import campaigns
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of

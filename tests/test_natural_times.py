@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.delivery import localtime
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.services.spoken_times import parse_reminder
 from tests.harness import Harness
 from tests.test_reminder_setup import schedule

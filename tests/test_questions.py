@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.library.content import Library
+from bot.library.model import Library
 from tests.harness import Harness
 
 

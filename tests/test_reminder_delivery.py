@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.delivery import scheduling
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.store import outbox
 from bot.store.outbox import Entry
 from tests.harness import USER_ID, Harness, assert_lands_well

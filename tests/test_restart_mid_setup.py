@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
 from tests.test_moderators import OWNER

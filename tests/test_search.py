@@ -9,7 +9,7 @@ from types import MappingProxyType
 import pytest
 import yaml
 
-from bot.library.content import Card, Library, Topic
+from bot.library.model import Card, Library, Topic
 from bot.library.search import CardIndex, Hit
 from tests.conftest import ROOT
 

@@ -18,7 +18,7 @@ import pytest
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.store import open_database
 from bot.telegram.offline import OfflineBotAPI
 from tests.crash import start_bot, stop

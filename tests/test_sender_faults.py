@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.delivery.sender import Limits, Sender
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.store import Database, open_database, outbox
 from bot.store.outbox import Entry, Row

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.library.content import Library
+from bot.library.model import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ import pytest
 from bot.app import build_application, running
 from bot.config import ConfigError, load_settings
 from bot.delivery.sender import Limits
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.services import skin_checks
 from bot.telegram.html import visible_length
 from bot.telegram.offline import ApiCall, OfflineBotAPI

@@ -10,7 +10,7 @@ import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.library.content import Library
+from bot.library.model import Library
 from bot.services import stats
 from bot.telegram import html as telegram_html
 from tests.harness import DISCLAIMER_WORDS, Harness

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.library.content import ContentError, Library, load_library
+from bot.library.content import load_library
+from bot.library.model import ContentError, Library
 from bot.library.triage import ALARM_TIERS
 from tests.harness import Harness
 

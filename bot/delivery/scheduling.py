@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.delivery import localtime
 from bot.library import next_card as reading
-from bot.library.content import Card, Library
+from bot.library.model import Card, Library
 from bot.store import schedules
 from bot.store.db import Database
 from bot.store.outbox import Entry

@@ -9,7 +9,8 @@ from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.handlers.moderators import moderators_only, user_id_of
-from bot.library.content import ContentError, load_library
+from bot.library.content import load_library
+from bot.library.model import ContentError
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
 from bot.services import stats

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from bot.library.content import Card, Library
+from bot.library.model import Card, Library
 
 
 def next_card(library: Library, last_read: Mapping[str, int], *, after: str | None = None,

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bot.library import templates
-from bot.library.content import Card, Library
+from bot.library.model import Card, Library
 from bot.telegram import html as telegram_html
 from bot.telegram.message import Keyboard, Outgoing
 

@@ -10,7 +10,7 @@ How a message is scored, step by step:
    essay costs no more than a paragraph.
 2. Typos. A word the library has never seen is corrected to the nearest subject word (from a
    card title, keyword, topic or synonyms.yaml), if one is close enough for the word's length
-   (`_allowed_edits`): four letters only by a dropped letter ("fibr"), five to seven letters by
+   (`allowed_edits`): four letters only by a dropped letter ("fibr"), five to seven letters by
    one slip ("eczma"), longer words by two ("probiotcs"); the first letter must match; a word
    of five or more letters may also be the start of a longer one ("probio"). A corrected word
    counts for less (CORRECTED_WEIGHT). There is no English dictionary here, so a real word the
@@ -18,7 +18,7 @@ How a message is scored, step by step:
 3. Everyday words. content/synonyms.yaml folds each variant onto its canonical word, longest
    phrase first ("can't sleep" -> insomnia, "tummy" -> gut, "kimchee" -> kimchi). The cards go
    through the same folding, so both sides meet in one vocabulary.
-4. Stop-words (STOP_WORDS) are dropped; the rest is reduced to a light stem (`_stem`:
+4. Stop-words (STOP_WORDS) are dropped; the rest is reduced to a light stem (`stem`:
    "probiotics" -> probiotic, "sleeping" -> sleep, "moisturizer" -> moisturiser).
 5. Score: BM25F. A term's weight in a card adds its title and keyword presence (FIELD_WEIGHTS,
    3 each), its topic's title and blurb (1) and its body mentions (0.5 each, length-normalised),
@@ -36,15 +36,22 @@ How a message is scored, step by step:
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from bot.library.content import Card, Library
+from bot.library.model import Card, Library
+from bot.library.search_words import (
+    STOP_WORDS,
+    allowed_edits,
+    deletions,
+    first_chars,
+    folding_table,
+    osa_distance,
+    search_terms,
+    stem,
+)
 from bot.library.words import normalise
 
-MAX_CHARS = 3000  # of a message, read at all (about 500 words; a phone screen is ~100)
 MAX_WORDS = 200  # words of a message considered
 MAX_TERMS = 48  # distinct search terms scored
 MAX_CORRECTIONS = 24  # unknown words we try to spell-correct per message
@@ -65,39 +72,7 @@ MIN_SUBJECT_WORDS = 2
 MIN_SUBJECT_SHARE = 1 / 3
 RELATIVE_CUTOFF = 0.3  # drop hits scoring under this share of the best one
 
-# Words that carry no subject in a question about eczema, in their normalised form
-# (apostrophes dropped: "don't" -> "dont"): English function words, chat filler, the frame of a
-# question ("is X good", "does X help", "does X make it worse", "I read that X"), "live"
-# (mostly "to live"; "live cultures" keeps its noun), and "eczema" itself: every card is about
-# it, so it cannot tell cards apart (its misspellings and "atopic dermatitis" fold onto it
-# through synonyms.yaml first). They are properties of English and of the whole library, not
-# of any card, so they live here; subject words and their everyday variants live in content/
-# (card keywords, synonyms.yaml), where editors can add them without touching code.
-STOP_WORDS = frozenset("""
-    a about above after again against all also am an and any anyone anything are as at
-    be because been before being below between both but by
-    can cant could couldnt did didnt do does doesnt doing done dont down during
-    each either else etc even ever every few for from further
-    get gets getting got had hadnt has hasnt have havent having he hed hes her here hers
-    herself him himself his how hows
-    i id ie if ill im in into is isnt it its itself ive just know let lets like likely
-    may me might mine more most much must mustnt my myself
-    no nor not now of off oh ok okay on once one only or other others ought our ours
-    ourselves out over own please pls plz really same say says shall she shed should
-    shouldnt so some someone something such tell than thank thanks that thats the their
-    theirs them themselves then there theres these they theyd theyll theyre theyve thing
-    things think this those though through to too u under until up upon ur us very
-    want wanted wants was wasnt way we wed well were werent weve what whats when whens
-    where wheres whether which while who whos whom why whys will with wont would wouldnt
-    yeah yes yet you youd youll your youre yours yourself yourselves youve
-    hi hello hey hiya
-    good bad better worse best worst help helps helped helping helpful
-    make makes making made take takes taking took give gives giving gave
-    go goes going went work works worked working matter matters affect affects
-    need needs needed mean means meant meaning live lives lived living
-    read heard hear saw seen said told
-    eczema
-""".split())  # noqa: SIM905 (a word list reads best as words)
+ # noqa: SIM905 (a word list reads best as words)
 
 
 @dataclass(frozen=True)
@@ -137,13 +112,13 @@ class CardIndex:
 
     @classmethod
     def build(cls, library: Library) -> CardIndex:
-        folding = _folding_table(library.synonyms)
+        folding = folding_table(library.synonyms)
         longest = max((len(k) for k in folding), default=1)
         cards = tuple(library.reading_order()) or tuple(library.cards.values())
         topic_texts = {t.id: [t.title, t.blurb] for t in library.topics}
         # A word in a topic's name ("Sleep", "Gut and skin connection") points to that topic's
         # cards, weighed by how few topic names share it (idf over topics, not cards).
-        topic_names = {t.id: {term for term, _ in _terms(
+        topic_names = {t.id: {term for term, _ in search_terms(
             ((w, 1.0) for w in normalise(t.title).split()), folding, longest)}
             for t in library.topics}
         n_topics = max(len(topic_names), 1)
@@ -174,7 +149,7 @@ class CardIndex:
                         surface.setdefault(w, set()).add(i)
                     if field != "body":
                         subject.update(words)
-                    for term, _ in _terms(((w, 1.0) for w in words), folding, longest):
+                    for term, _ in search_terms(((w, 1.0) for w in words), folding, longest):
                         counts[term] = counts.get(term, 0) + 1
                         if field == "body":
                             body_len += 1
@@ -224,7 +199,7 @@ class CardIndex:
         deletes: dict[str, set[str]] = {}
         for w in targets:
             if len(w) >= 5:
-                for d in _deletions(w, 2 if len(w) >= 8 else 1):
+                for d in deletions(w, 2 if len(w) >= 8 else 1):
                     deletes.setdefault(d, set()).add(w)
         return cls(
             cards=cards,
@@ -269,13 +244,13 @@ class CardIndex:
         """The message as index terms, each with its weight (1.0, less for a corrected typo),
         and how many distinct words it has that are not stop-words (known to the library or
         not): the measure of how much of the message the terms account for."""
-        text = _first_chars(text)
+        text = first_chars(text)
         # A lone letter ("b" of "B. lactis", or markup like <b>) says nothing about a subject.
         words = [w for w in normalise(text).split() if len(w) > 1 or w.isdigit()][:MAX_WORDS]
         corrected: list[tuple[str, float]] = []
         fixes: dict[str, tuple[str, float]] = {}  # each unknown word is looked at once
         for w in words:
-            if w in self._known or not w.isalpha() or len(w) < 4 or _stem(w) in self._postings:
+            if w in self._known or not w.isalpha() or len(w) < 4 or stem(w) in self._postings:
                 corrected.append((w, 1.0))
                 continue
             if w not in fixes:
@@ -285,7 +260,7 @@ class CardIndex:
             corrected.append(fixes[w])
         result: dict[str, float] = {}
         seen: set[str] = set()
-        for term, weight in _terms(corrected, self._folding, self._longest):
+        for term, weight in search_terms(corrected, self._folding, self._longest):
             seen.add(term)
             if weight <= 0.0 or term not in self._postings:
                 continue
@@ -297,11 +272,11 @@ class CardIndex:
 
     def _correct(self, word: str) -> tuple[str, float] | None:
         """The closest known word, with the weight a correction that far earns; or None."""
-        edits = _allowed_edits(len(word))
+        edits = allowed_edits(len(word))
         best: tuple[int, int, str] | None = None  # (distance, -frequency, word)
         if edits:
             candidates: set[str] = set()
-            for d in _deletions(word, edits):
+            for d in deletions(word, edits):
                 candidates.update(self._deletes.get(d, ()))
                 if d in self._words:
                     candidates.add(d)
@@ -309,9 +284,9 @@ class CardIndex:
             for c in candidates:
                 if c[0] != word[0] and c[:2] != word[1::-1]:
                     continue  # people rarely mistype the first letter: "read" is not "bread"
-                if len(word) == 4 and not (len(c) == 5 and word in _deletions(c, 1)):
+                if len(word) == 4 and not (len(c) == 5 and word in deletions(c, 1)):
                     continue  # a four-letter word may only have dropped a letter
-                dist = _osa_distance(word, c, edits)
+                dist = osa_distance(word, c, edits)
                 if dist <= edits:
                     key = (dist, -self._word_df.get(c, 0), c)
                     if best is None or key < best:
@@ -328,126 +303,3 @@ class CardIndex:
         if best is None:
             return None
         return best[2], CORRECTED_WEIGHT[best[0]]
-
-
-_LAST_WORD = re.compile(r"\S+\Z")
-
-
-def _first_chars(text: str) -> str:
-    """The first MAX_CHARS characters, without a word the cut went through (and "" when they
-    are all whitespace: a wall of spaces or newlines asks nothing)."""
-    if len(text) <= MAX_CHARS:
-        return text
-    head = text[:MAX_CHARS]
-    if not text[MAX_CHARS].isspace():
-        head = _LAST_WORD.sub("", head)
-    return head
-
-
-def _allowed_edits(length: int) -> int:
-    """How many typing slips a word of this length may hold and still be recognised."""
-    if length <= 3:
-        return 0
-    if length <= 7:
-        return 1  # four-letter words: a dropped letter only (checked in _correct)
-    return 2
-
-
-def _folding_table(synonyms: Mapping[str, tuple[str, ...]]
-                   ) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Normalised variant phrase -> the canonical phrase's words (canonical maps to itself)."""
-    table: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for canonical, variants in synonyms.items():
-        target = tuple(normalise(canonical).split())
-        if not target:
-            continue
-        table.setdefault(target, target)
-        for variant in variants:
-            key = tuple(normalise(variant).split())
-            if key:
-                table.setdefault(key, target)
-    return table
-
-
-def _terms(words: Iterable[tuple[str, float]], folding: dict[tuple[str, ...], tuple[str, ...]],
-           longest: int) -> Iterator[tuple[str, float]]:
-    """Fold synonym phrases (longest first), drop stop-words, stem what is left."""
-    seq = list(words)
-    i = 0
-    while i < len(seq):
-        out: tuple[str, ...] = (seq[i][0],)
-        weight = seq[i][1]
-        step = 1
-        for n in range(min(longest, len(seq) - i), 0, -1):
-            key = tuple(w for w, _ in seq[i:i + n])
-            target = folding.get(key)
-            if target is not None:
-                out, step = target, n
-                weight = min(wt for _, wt in seq[i:i + n])
-                break
-        for w in out:
-            if w not in STOP_WORDS:
-                yield _stem(w), weight
-        i += step
-
-
-def _stem(word: str) -> str:
-    """A light, predictable English stem, the same for cards and messages.
-
-    Not a linguist's stem, only enough that the forms of one word meet: probiotics and
-    probiotic, sleeping and sleep, causes and caused, moisturizer and moisturiser.
-    """
-    if len(word) > 5 and "iz" in word:
-        word = word.replace("iz", "is")  # moisturizer -> moisturiser
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"  # babies -> baby
-    if len(word) > 5 and word.endswith("ing"):
-        word = _undo_suffix(word[:-3])  # sleeping -> sleep, caring -> care
-    elif len(word) > 5 and word.endswith("ed"):
-        word = _undo_suffix(word[:-2])  # fermented -> ferment
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]  # probiotics -> probiotic
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]  # cause, causes, caused -> caus
-    return word
-
-
-def _undo_suffix(stem: str) -> str:
-    """What is left of a word after -ing or -ed, made to meet the word's plain form."""
-    if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-        return stem[:-1]  # running -> run
-    if len(stem) == 3 and stem[0] not in VOWELS and stem[1] in VOWELS and stem[2] not in VOWELS:
-        return stem + "e"  # waking -> wake, caring -> care
-    return stem
-
-
-VOWELS = frozenset("aeiou")
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    """Every string made by removing up to `depth` letters from word."""
-    found: set[str] = set()
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
-
-
-def _osa_distance(a: str, b: str, limit: int) -> int:
-    """Edit distance counting a swap of neighbours as one slip; limit + 1 when beyond limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]

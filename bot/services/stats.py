@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.library.content import Library
 from bot.library.drawing import MONTHS, Canvas
 from bot.library.drawing import step as scale_step
+from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.services import skin_checks
 from bot.store import Database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.library.content import Habit, Library
+from bot.library.model import Habit, Library
 from bot.library.render import Renderer
 from bot.store import checkins
 from bot.store.db import Database

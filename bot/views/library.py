@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from bot.library.content import Card, Topic
+from bot.library.model import Card, Topic
 from bot.library.render import Renderer
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Keyboard, Outgoing, keyboard

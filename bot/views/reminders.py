@@ -7,7 +7,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from bot.delivery import localtime
-from bot.library.content import Card
+from bot.library.model import Card
 from bot.library.render import Renderer
 from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
 from bot.telegram import callbacks

@@ -3,8 +3,8 @@ first, and a word in their language when they wrote in another one."""
 
 from __future__ import annotations
 
-from bot.library.content import Card
 from bot.library.helplines import Country
+from bot.library.model import Card
 from bot.library.render import Renderer
 from bot.library.triage import ALARM_TIERS, Finding
 from bot.telegram import callbacks

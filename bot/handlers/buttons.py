@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import Context
-from bot.handlers import campaigning, guards, habits, library, privacy, reminders, skin
+from bot.handlers import campaigning, guards, habits, library, privacy, reminders, settings, skin
 from bot.telegram import callbacks
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
-SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt", "set", "focus"})
+SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt"})
 
 
 async def button(update: Update, context: Context) -> None:
@@ -34,6 +34,10 @@ async def button(update: Update, context: Context) -> None:
         handled = await library.button(update, context, action)
     elif action.kind in SETUP_KINDS:
         handled = await reminders.button(update, context, action)
+    elif action.kind == "set":
+        handled = await settings.settings_button(update, context, action.arg)
+    elif action.kind == "focus":
+        handled = await settings.focus_button(update, context, action)
     elif action.kind == "hab":
         handled = await habits.habit_button(update, context, action)
     elif action.kind == "ci":

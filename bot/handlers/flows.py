@@ -7,7 +7,11 @@ import secrets
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from telegram import Update
+
 from bot.context import Context
+from bot.handlers.guards import may_change
+from bot.telegram.send import reply
 
 FLOW = "remind_flow"  # chat_data key: the set-up in progress {nonce, step, minute, zone}
 
@@ -36,3 +40,15 @@ def current_flow(context: Context) -> dict[str, Any] | None:
 def chosen_mask(ids: Iterable[str], chosen: Collection[str]) -> int:
     """Which of `ids` are chosen, as bits (the pickers' buttons carry this number)."""
     return sum(1 << i for i, item in enumerate(ids) if item in chosen)
+
+
+async def live_flow(update: Update, context: Context, nonce: str) -> dict[str, Any] | None:
+    """The set-up a button belongs to, if it is still the one waiting and the presser may
+    change it; otherwise they are told (stale, or admins only) and None is returned."""
+    flow = current_flow(context)
+    if not flow or flow.get("nonce") != nonce:
+        await reply(update, context, context.bot_data.renderer.message("stale_setup"))
+        return None
+    if not await may_change(update, context):
+        return None
+    return flow

@@ -9,8 +9,9 @@ from telegram import Update
 from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers.common import chat_id_of, remember_chat
-from bot.handlers.flows import chosen_mask, current_flow, end_flow, new_flow
+from bot.handlers.flows import current_flow, end_flow
 from bot.handlers.guards import may_change
+from bot.handlers.pickers import open_picker
 from bot.library.numbers import whole_number
 from bot.services import skin_offers, subscriptions
 from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
@@ -23,14 +24,8 @@ from bot.views import reminders as reminder_views
 
 async def habits_command(update: Update, context: Context) -> None:
     """/habits: pick habits to track, then a check-in time."""
-    if not await may_change(update, context):
-        return
-    data = context.bot_data
-    await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, chat_id_of(update))
-    mask = chosen_mask((h.id for h in data.library.habits), settings.habits if settings else ())
-    nonce = new_flow(context, "habits")
-    await reply(update, context, habit_views.picker(data.renderer, nonce, mask))
+    await open_picker(update, context, "habits", lambda library: (h.id for h in library.habits),
+                      lambda settings: settings.habits if settings else (), habit_views.picker)
 
 
 async def habit_button(update: Update, context: Context, action: callbacks.Action) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import guards, reminders
+from bot.handlers import guards, reminders, settings
 from bot.handlers.common import chat_id_of, remember_chat
 from bot.library import next_card as reading
 from bot.store import chats
@@ -26,7 +26,7 @@ async def start(update: Update, context: Context) -> None:
     before = await chats.status(data.db, chat.id) if chat else None
     await remember_chat(update, context)
     if before == "stopped" and await guards.may_change(update, context):
-        await reminders.resume_quietly(update, context, announce=True)
+        await settings.resume_quietly(update, context, announce=True)
     renderer = data.renderer
     # Card ids are lower case; a link someone retyped in capitals still opens its card.
     payload = context.args[0].lower() if context.args else ""

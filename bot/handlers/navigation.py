@@ -8,7 +8,7 @@ import re
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, flows, habits, info, library, reminders
+from bot.handlers import campaigning, flows, habits, info, library, settings
 from bot.telegram.send import reply
 
 # What each set-up step is about, for "nothing changed" in the person's terms.
@@ -34,12 +34,12 @@ _WORDS = {
     "menu": library.topics, "main menu": library.topics, "topics": library.topics,
     "home": library.topics, "start": library.start, "start again": library.start,
     "begin": library.start, "cancel": cancel, "never mind": cancel, "nevermind": cancel,
-    "stop please": reminders.stop, "please stop": reminders.stop, "stop it": reminders.stop,
-    "stop sending": reminders.stop, "stop messages": reminders.stop,
-    "stop reminders": reminders.stop, "unsubscribe me": reminders.stop,
-    "pause": reminders.pause_command, "pause reminders": reminders.pause_command,
-    "resume": reminders.resume, "settings": reminders.show_settings,
-    "my reminders": reminders.show_settings, "reminders": reminders.show_settings,
+    "stop please": settings.stop, "please stop": settings.stop, "stop it": settings.stop,
+    "stop sending": settings.stop, "stop messages": settings.stop,
+    "stop reminders": settings.stop, "unsubscribe me": settings.stop,
+    "pause": settings.pause_command, "pause reminders": settings.pause_command,
+    "resume": settings.resume, "settings": settings.show_settings,
+    "my reminders": settings.show_settings, "reminders": settings.show_settings,
     "habits": habits.habits_command, "progress": habits.progress,
 }
 _HOW_TO_STOP = re.compile(r"^(?:how (?:do|can) i |how to |can i |i want to )(?:unsubscribe|stop"

@@ -7,9 +7,8 @@ from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
-from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
-from bot.handlers.flows import FLOW, chosen_mask, end_flow, flow_state, new_flow
+from bot.handlers.flows import FLOW, end_flow, flow_state, live_flow, new_flow
 from bot.handlers.guards import may_change, may_change_quietly
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
@@ -28,10 +27,10 @@ async def remind(update: Update, context: Context) -> None:
         await _one_line(update, context, " ".join(context.args))
         return
     await remember_chat(update, context)
-    await _begin(update, context)
+    await begin(update, context)
 
 
-async def _begin(update: Update, context: Context, only: str | None = None) -> None:
+async def begin(update: Update, context: Context, only: str | None = None) -> None:
     """Ask for the time, zone and days in turn; with `only` and a daily card already set,
     ask just for that one and keep the rest."""
     data = context.bot_data
@@ -177,14 +176,9 @@ async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
 async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
     """Set-up and settings buttons; returns False for a stale one (the caller says so)."""
     data = context.bot_data
-    if action.kind == "set":
-        return await _settings_button(update, context, action.arg)
     nonce, _, value = action.arg.partition(":")
-    flow = flow_state(context)
-    if not flow or flow.get("nonce") != nonce:
-        await reply(update, context, data.renderer.message("stale_setup"))
-        return True
-    if not await may_change(update, context):
+    flow = await live_flow(update, context, nonce)
+    if flow is None:
         return True
     number = whole_number(value)
     if action.kind == "rt" and flow.get("step") == "time" and number is not None \
@@ -202,8 +196,6 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.kind == "rd" and flow.get("step") == "days" and number is not None \
             and 0 < number <= localtime.EVERY_DAY:
         await _save(update, context, flow["minute"], flow["zone"], number)
-    elif action.kind == "focus" and flow.get("step") == "focus":
-        await _focus_button(update, context, nonce, value)
     else:
         await reply(update, context, data.renderer.message("stale_setup"))
     return True
@@ -218,137 +210,3 @@ async def _zone_from_button(update: Update, context: Context, value: str) -> str
     if index is not None:
         return data.library.zone_buttons[index][1]
     return None
-
-
-async def _settings_button(update: Update, context: Context, what: str) -> bool:
-    if what == "show":
-        await show_settings(update, context)
-        return True
-    if what not in ("time", "zone", "days", "focus", "habits", "progress", "pause", "resume",
-                    "stop"):
-        return False
-    if not await may_change(update, context):
-        return True
-    await remember_chat(update, context)
-    if what in ("time", "zone", "days"):
-        await _begin(update, context, only=what)
-    elif what == "focus":
-        await focus(update, context)
-    elif what == "habits":
-        await habits.habits_command(update, context)
-    elif what == "progress":
-        await habits.progress(update, context)
-    elif what == "pause":
-        await _pause(update, context, 3)
-    elif what == "resume":
-        await resume(update, context)
-    elif what == "stop":
-        await stop(update, context)
-    return True
-
-
-async def show_settings(update: Update, context: Context) -> None:
-    """/reminders: everything scheduled for this chat, with buttons to change it."""
-    data = context.bot_data
-    await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, chat_id_of(update))
-    if settings is not None and not settings.schedules and settings.status != "stopped":
-        settings = None
-    await reply(update, context, reminder_views.overview(data.renderer, settings, data.now()))
-
-
-async def pause_command(update: Update, context: Context) -> None:
-    """/pause N: no scheduled messages for N days."""
-    data = context.bot_data
-    text = " ".join(context.args or []).strip() or "3"
-    days = whole_number(text, most=subscriptions.MAX_PAUSE_DAYS)
-    if days is None or days < 1:
-        await reply(update, context, data.renderer.message(
-            "bad_pause", text=text[:40], max_days=subscriptions.MAX_PAUSE_DAYS))
-        return
-    if not await may_change(update, context):
-        return
-    await _pause(update, context, days)
-
-
-async def _pause(update: Update, context: Context, days: int) -> None:
-    data = context.bot_data
-    chat_id = chat_id_of(update)
-    settings = await subscriptions.load(data.db, chat_id)
-    if settings is None or not settings.schedules:
-        await reply(update, context, data.renderer.message("nothing_scheduled"))
-        return
-    until = await subscriptions.pause(data.db, chat_id, days, data.now())
-    from datetime import datetime
-
-    local = datetime.fromtimestamp(until, localtime.zone(settings.zone_name))
-    await reply(update, context, data.renderer.message("paused", until=reminder_views.when(local)))
-
-
-async def resume(update: Update, context: Context) -> None:
-    """/resume: reminders on again from now."""
-    if not await may_change(update, context):
-        return
-    await resume_quietly(update, context, announce=True)
-
-
-async def resume_quietly(update: Update, context: Context, *, announce: bool) -> bool:
-    """Turn a stopped or paused chat's schedules back on; True if there was anything."""
-    data = context.bot_data
-    chat_id = chat_id_of(update)
-    await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, chat_id)
-    if settings is None or not settings.schedules:
-        if announce:
-            await reply(update, context, data.renderer.message("nothing_scheduled"))
-        return False
-    await subscriptions.resume(data.db, chat_id, data.now())
-    settings = await subscriptions.load(data.db, chat_id)
-    card = settings.schedules.get(CARD) if settings else None
-    nxt = reminder_views.when(card.next_local(settings.zone_name)) if card and settings else ""
-    if announce:
-        await reply(update, context, data.renderer.message("resumed", next=nxt))
-    return True
-
-
-async def stop(update: Update, context: Context) -> None:
-    """/stop or STOP: end all scheduled messages at once and say how to come back."""
-    if not await may_change(update, context):
-        return
-    data = context.bot_data
-    chat = update.effective_chat
-    await remember_chat(update, context)
-    await subscriptions.stop(data.db, chat.id)  # type: ignore[union-attr]
-    end_flow(context)
-    await reply(update, context, data.renderer.message("stopped"))
-
-
-async def focus(update: Update, context: Context) -> None:
-    """/focus: choose which topics the daily card comes from."""
-    if not await may_change(update, context):
-        return
-    data = context.bot_data
-    await remember_chat(update, context)
-    settings = await subscriptions.load(data.db, chat_id_of(update))
-    mask = chosen_mask((t.id for t in data.library.topics), settings.focus if settings else ())
-    nonce = new_flow(context, "focus")
-    await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask))
-
-
-async def _focus_button(update: Update, context: Context, nonce: str, value: str) -> None:
-    data = context.bot_data
-    topics = data.library.topics
-    done = value.startswith("done")
-    mask = whole_number(value.removeprefix("done"), most=(1 << len(topics)) - 1)
-    if mask is None:
-        await reply(update, context, data.renderer.message("stale_setup"))
-        return
-    if not done:
-        await reply(update, context, reminder_views.focus_picker(data.renderer, nonce, mask),
-                    edit=True)
-        return
-    chosen = [t.id for i, t in enumerate(topics) if mask & (1 << i)]
-    await subscriptions.set_focus(data.db, update.effective_chat.id, chosen)  # type: ignore[union-attr]
-    end_flow(context)
-    names = ", ".join(t.title for t in topics if t.id in chosen)
-    await reply(update, context, data.renderer.message("focus_saved", chosen=names), edit=True)

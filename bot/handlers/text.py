@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, fallback, navigation, questions, reminders
+from bot.handlers import campaigning, fallback, navigation, questions, reminders, settings
 from bot.views import triage as triage_views
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
@@ -25,7 +25,7 @@ async def on_text(update: Update, context: Context) -> None:
         await questions.reply_to_finding(update, context, finding, text)
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
-        await reminders.stop(update, context)
+        await settings.stop(update, context)
         return
     if await navigation.by_word(update, context, text):
         return

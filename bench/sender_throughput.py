@@ -26,11 +26,13 @@ sys.path.insert(0, str(ROOT))
 from telegram import Bot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot import outbox  # noqa: E402
 from bot.delivery.sender import Limits, Sender  # noqa: E402
 from bot.library.content import load_library  # noqa: E402
 from bot.library.render import Renderer  # noqa: E402
-from bot.store import open_database  # noqa: E402
+from bot.store import (
+    open_database,  # noqa: E402
+    outbox,  # noqa: E402
+)
 from bot.store.outbox import Entry  # noqa: E402
 from bot.telegram.transport import AiohttpRequest  # noqa: E402
 from bot.views.outbox_rows import render_row  # noqa: E402

@@ -53,6 +53,7 @@ from bot.library.search import CardIndex
 from bot.store import campaigns, chats, open_database, outbox
 from bot.store.outbox import Entry
 from bot.store.setup_state import SetupPersistence
+from bot.telegram import callbacks
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_order import OnePerChat
 from bot.views import outbox_rows as deliveries
@@ -155,7 +156,14 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     posted = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=posted))  # type: ignore[arg-type]
-    app.add_handler(CallbackQueryHandler(buttons.button))
+    # Buttons: the screen in group -1 stops presses with no chat, a channel subscriber's and
+    # forged data; then each kind of callback data goes to its feature, and anything left to
+    # the stale answer.
+    app.add_handler(CallbackQueryHandler(buttons.screen), group=-1)
+    for kinds, feature in buttons.ROUTES:
+        app.add_handler(CallbackQueryHandler(buttons.routed(feature),
+                                             pattern=callbacks.pattern(kinds)))
+    app.add_handler(CallbackQueryHandler(buttons.stale))
     # The bot removed from a chat (or added back): stop sending there at once, not at a 403.
     app.add_handler(ChatMemberHandler(membership.bot_membership_changed,
                                       ChatMemberHandler.MY_CHAT_MEMBER))

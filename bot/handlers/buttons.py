@@ -1,9 +1,14 @@
-"""Every inline button goes through here: parse what the bot made, route it, or say stale."""
+"""Inline buttons: the screen every press passes first, and the route from each kind of
+callback data to the feature that answers it (PTB's CallbackQueryHandler patterns)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Context
 from bot.handlers import campaigning, guards, habits, library, privacy, reminders, settings, skin
@@ -13,40 +18,54 @@ LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt"})
 
 
-async def button(update: Update, context: Context) -> None:
-    """Route a button press; forged or outdated data gets the stale answer and changes nothing."""
+async def screen(update: Update, context: Context) -> None:
+    """Before any feature sees a press (handler group -1): a press with no chat, a channel
+    subscriber's press and data this bot never made stop here, answered and changing nothing.
+    """
     query = update.callback_query
     if query is None:
-        return
+        raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None:
         # A message shared by inline mode (inline_message_id, no message): there is no chat
         # here to read, change or answer in. Stop the spinner with a short note, change nothing.
         await query.answer(context.bot_data.library.label("button_elsewhere"))
-        return
+        raise ApplicationHandlerStop
     if chat.type == ChatType.CHANNEL and not await guards.may_change(update, context):
-        return  # a subscriber's press under a channel post: answered quietly, nothing changes
-    action = callbacks.parse(query.data)
-    handled = False
-    if action is None:
-        handled = False
-    elif action.kind in LIBRARY_KINDS:
-        handled = await library.button(update, context, action)
-    elif action.kind in SETUP_KINDS:
-        handled = await reminders.button(update, context, action)
-    elif action.kind == "set":
-        handled = await settings.settings_button(update, context, action.arg)
-    elif action.kind == "focus":
-        handled = await settings.focus_button(update, context, action)
-    elif action.kind == "hab":
-        handled = await habits.habit_button(update, context, action)
-    elif action.kind == "ci":
-        handled = await habits.checkin_answer(update, context, action)
-    elif action.kind == "forget":
-        handled = await privacy.button(update, context, action)
-    elif action.kind == "bc":
-        handled = await campaigning.button(update, context, action)
-    elif action.kind == "sk":
-        handled = await skin.button(update, context, action)
-    if not handled:
+        raise ApplicationHandlerStop  # answered quietly by may_change; nothing changes
+    if callbacks.parse(query.data) is None:
         await library.stale(update, context)
+        raise ApplicationHandlerStop
+
+
+Feature = Callable[[Update, Context, callbacks.Action], Awaitable[bool]]
+
+
+def routed(feature: Feature) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """A feature's button handler; a press it does not recognise gets the stale answer."""
+    async def handle(update: Update, context: Context) -> None:
+        query = update.callback_query
+        action = callbacks.parse(query.data if query else None)
+        if action is None or not await feature(update, context, action):
+            await library.stale(update, context)
+    handle.__doc__ = feature.__doc__
+    return handle
+
+
+async def stale(update: Update, context: Context) -> None:
+    """Any other press: an old button of a feature that is gone."""
+    await library.stale(update, context)
+
+
+# (the kinds of callback data, the feature that answers them), registered in this order.
+ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
+    (LIBRARY_KINDS, library.button),
+    (SETUP_KINDS, reminders.button),
+    (frozenset({"set"}), settings.settings_button),
+    (frozenset({"focus"}), settings.focus_button),
+    (frozenset({"hab"}), habits.habit_button),
+    (frozenset({"ci"}), habits.checkin_answer),
+    (frozenset({"forget"}), privacy.button),
+    (frozenset({"bc"}), campaigning.button),
+    (frozenset({"sk"}), skin.button),
+)

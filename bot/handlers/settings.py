@@ -22,7 +22,9 @@ from bot.telegram.send import reply
 from bot.views import reminders as reminder_views
 
 
-async def settings_button(update: Update, context: Context, what: str) -> bool:
+async def settings_button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """The /reminders overview's buttons."""
+    what = action.arg
     if what == "show":
         await show_settings(update, context)
         return True

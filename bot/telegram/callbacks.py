@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # kind -> whether it carries an argument. Arguments are ids: lowercase, digits, dashes, colons.
@@ -54,3 +55,9 @@ def parse(data: str | None) -> Action | None:
     if takes_arg != bool(arg) or (arg and not _ARG.match(arg)):
         return None
     return Action(kind, arg)
+
+
+def pattern(kinds: Iterable[str]) -> re.Pattern[str]:
+    """The callback_data of these kinds, for a CallbackQueryHandler."""
+    names = "|".join(sorted(re.escape(k) for k in kinds))
+    return re.compile(rf"^(?:{names})(?::|$)")

@@ -13,6 +13,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.store import open_database
 from tests.crash import delivered, kill_when, start_bot, stop
 from tests.loopback_api import LoopbackBotAPI
@@ -35,6 +37,7 @@ def replies_to(server: LoopbackBotAPI, chat_id: int, text: str, timeout: float =
                     timeout=timeout)
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_campaign_then_restart_finishes_it(tmp_path: Path) -> None:
     database, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
     db = await open_database(database)

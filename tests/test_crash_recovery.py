@@ -7,6 +7,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.store import open_database
 from tests.crash import delivered, kill_when, start_bot, stop
 from tests.loopback_api import LoopbackBotAPI
@@ -27,6 +29,7 @@ async def prepare(database: Path) -> None:
                          [(c, due) for c in range(1, SUBSCRIBERS + 1)])
 
 
+@pytest.mark.slow
 async def test_sigkill_mid_minute_loses_nothing(tmp_path: Path) -> None:
     database, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
     await prepare(database)

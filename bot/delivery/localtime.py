@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
+from bot.library.dates import zone
 from bot.library.numbers import whole_number
 
 EVERY_DAY = 0b1111111  # bit 0 = Monday ... bit 6 = Sunday
@@ -167,18 +168,6 @@ def parse_zone(text: str, aliases: dict[str, str] | None = None) -> str | None:
         return f"UTC{offset['sign']}{hours:02d}:{minutes:02d}"
     names = _zone_names()
     return names.get(key) or names.get(key.replace(" ", "_"))
-
-
-@lru_cache(maxsize=1024)
-def zone(name: str) -> tzinfo:
-    """The tzinfo behind a stored zone name."""
-    if name.startswith("UTC") and len(name) == 9:
-        sign = 1 if name[3] == "+" else -1
-        return timezone(sign * timedelta(hours=int(name[4:6]), minutes=int(name[7:9])), name)
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 def parse_days(text: str) -> int | None:

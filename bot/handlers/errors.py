@@ -8,13 +8,13 @@ gets one apology per update, and the owners at most a few reports an hour (error
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.context import BotData, Context
+from bot.library import dates
 from bot.logging_setup import Bursts
 from bot.telegram.send import reply, seconds, send
 
@@ -73,7 +73,7 @@ async def _tell_owners(bot: Bot, data: BotData, template: str, **context: Any) -
 
 
 def _when(epoch: int | None) -> str:
-    return f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%d %H:%M} UTC" if epoch else ""
+    return dates.local(epoch, style="utc") if epoch else ""
 
 
 def _describe(update: object) -> str:

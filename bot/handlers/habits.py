@@ -12,6 +12,7 @@ from bot.handlers.common import chat_id_of, remember_chat
 from bot.handlers.flows import current_flow, end_flow
 from bot.handlers.guards import may_change
 from bot.handlers.pickers import open_picker
+from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.services import skin_offers, subscriptions
 from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
@@ -155,7 +156,8 @@ async def progress(update: Update, context: Context) -> None:
                                            settings.habits if settings else (), today)
     first = today - timedelta(days=6)
     await reply(update, context, data.renderer.message(
-        "progress", rows=rows, first=f"{first:%a} {first.day}", last=f"{today:%a} {today.day}"))
+        "progress", rows=rows, first=dates.local(first, style="weekday"),
+        last=dates.local(today, style="weekday")))
 
 
 def _today(now: int, zone_name: str) -> date:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from telegram import MessageOriginUser, Update
 from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.handlers import fallback
+from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.store import moderation
 from bot.telegram.send import reply
@@ -119,5 +119,4 @@ async def say(update: Update, context: Context, message: str) -> None:
 
 
 def date_text(epoch: int, *, with_time: bool = False) -> str:
-    moment = datetime.fromtimestamp(epoch, UTC)
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if with_time else f"{moment:%Y-%m-%d}"
+    return dates.local(epoch, style="utc" if with_time else "date")

@@ -20,7 +20,7 @@ from bot.telegram.send import reply
 
 async def open_picker(update: Update, context: Context, step: str,
                       ids: Callable[[Library], Iterable[str]],
-                      chosen: Callable[[subscriptions.Settings | None], Collection[str]],
+                      chosen: Callable[[subscriptions.Subscription | None], Collection[str]],
                       show: Callable[[Renderer, str, int], Outgoing]) -> None:
     if not await may_change(update, context):
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -11,6 +9,7 @@ from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers import guards
 from bot.handlers.common import chat_id_of
+from bot.library import dates
 from bot.store import privacy
 from bot.telegram import callbacks
 from bot.telegram.message import Button, keyboard
@@ -26,8 +25,7 @@ async def mydata(update: Update, context: Context) -> None:
         chat = stored["chat"]
         for key in ("first_seen", "last_seen", "paused_until"):
             if chat.get(key):
-                chat[key] = datetime.fromtimestamp(chat[key], UTC).strftime(
-                    "%Y-%m-%d %H:%M UTC")
+                chat[key] = dates.local(chat[key], style="utc")
         for schedule in stored["schedules"]:
             schedule["time"] = localtime.format_time(schedule.pop("local_minute"))
             schedule["days"] = localtime.describe_days(schedule["days"])

@@ -7,6 +7,8 @@ from typing import Any
 
 import jinja2
 
+from bot.library import dates
+
 
 def environment(folder: Path) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -17,6 +19,7 @@ def environment(folder: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["clip"] = clip
+    env.filters["local"] = dates.local  # {{ at | local(zone, "moment") }}: the one date format
     return env
 
 

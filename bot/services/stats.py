@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.library import dates
 from bot.library.drawing import MONTHS, Canvas
 from bot.library.drawing import step as scale_step
 from bot.library.model import Library
@@ -209,7 +210,7 @@ def _context(stats: Stats, compact: bool, cards: int, topics: int, title_limit: 
     return {
         "compact": compact,
         "title_limit": title_limit,
-        "when": datetime.fromtimestamp(stats.now, UTC).strftime("%Y-%m-%d %H:%M"),
+        "when": dates.local(stats.now, style="utc").removesuffix(" UTC"),
         **{name: n(getattr(stats, name)) for name in figures},
         "cards": [{"id": c.card_id, "title": c.title, "reads": n(c.reads)}
                   for c in stats.top_cards[:cards]],

@@ -33,7 +33,7 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class Settings:
+class Subscription:
     chat_id: int
     status: str
     timezone: str | None
@@ -47,12 +47,12 @@ class Settings:
         return self.timezone or "UTC"
 
 
-async def load(db: Database, chat_id: int) -> Settings | None:
+async def load(db: Database, chat_id: int) -> Subscription | None:
     found = await schedules.chat_settings(db, chat_id)
     if found is None:
         return None
     chat, rows = found
-    return Settings(
+    return Subscription(
         chat_id=chat_id, status=chat["status"], timezone=chat["timezone"],
         paused_until=chat["paused_until"],
         focus=tuple(t for t in chat["focus"].split(",") if t),

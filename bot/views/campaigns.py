@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from markupsafe import Markup
 
-from bot.delivery import localtime
+from bot.library import dates
 from bot.library.render import Renderer
 from bot.library.triage import Rule
 from bot.store.campaigns import ALL, GROUPS, ME, TOPIC_PREFIX, Campaign
@@ -108,10 +106,7 @@ def campaign_list(renderer: Renderer, items: list[tuple[Campaign, dict[str, int]
 
 
 def when(epoch: int | None, zone_name: str) -> str:
-    if epoch is None:
-        return ""
-    moment = datetime.fromtimestamp(epoch, localtime.zone(zone_name))
-    return f"{moment:%a} {moment.day} {moment:%b} {moment:%Y}, {moment:%H:%M} ({zone_name})"
+    return dates.local(epoch, zone_name, "full")
 
 
 def warning(renderer: Renderer, claims: list[Rule]) -> Outgoing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.library import dates
 from bot.library.model import Habit, Library
 from bot.library.render import Renderer
 from bot.store import checkins
@@ -52,7 +53,7 @@ def checkin(renderer: Renderer, day: date, habits: list[Habit],
                             data=callbacks.make("ci", f"{stamp}:{index[habit.id]}:n"))])
     marks = {h.id: WEEK_MARKS[answered.get(h.id)] if h.id in answered else "•" for h in habits}
     return renderer.message("checkin", keyboard(rows), habits=habits, marks=marks,
-                            day=f"{day:%a} {day.day} {day:%b}")
+                            day=dates.local(day, style="day"))
 
 
 def week(done: dict[tuple[str, str], bool], habit: str, today: date) -> str:

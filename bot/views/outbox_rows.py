@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.context import BotData
+from bot.library import dates
 from bot.services import subscriptions
 from bot.store import campaigns, chats, checkins
 from bot.store.outbox import Row
@@ -46,8 +47,8 @@ async def _habits_message(data: BotData, row: Row) -> Outgoing | None:
                                           day)
     first = day - timedelta(days=6)
     read = await chats.cards_read_since(data.db, row.chat_id, data.now() - 7 * 86_400)
-    return data.renderer.message("summary", rows=rows, first=f"{first:%a} {first.day}",
-                                 last=f"{day:%a} {day.day}", cards_read=read)
+    return data.renderer.message("summary", rows=rows, first=dates.local(first, style="weekday"),
+                                 last=dates.local(day, style="weekday"), cards_read=read)
 
 
 async def _campaign_message(data: BotData, campaign_id: int) -> Outgoing | None:

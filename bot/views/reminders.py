@@ -7,9 +7,10 @@ from datetime import datetime
 from markupsafe import Markup
 
 from bot.delivery import localtime
+from bot.library import dates
 from bot.library.model import Card
 from bot.library.render import Renderer
-from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Settings
+from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Subscription
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Outgoing, keyboard
 
@@ -18,9 +19,7 @@ TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 
 def when(moment: datetime | None) -> str:
     """A local date and time as a person reads it: 'Tue 25 Nov, 08:00'."""
-    if moment is None:
-        return ""
-    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
+    return dates.local(moment)
 
 
 def ask_time(renderer: Renderer, nonce: str) -> Outgoing:
@@ -66,7 +65,7 @@ def pick_days(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("remind_pick_days", keyboard(rows), days=described)
 
 
-def confirmed(renderer: Renderer, settings: Settings) -> Outgoing:
+def confirmed(renderer: Renderer, settings: Subscription) -> Outgoing:
     schedule = settings.schedules[CARD]
     return renderer.message(
         "remind_done", keyboard([[settings_button(renderer)]]),
@@ -80,7 +79,7 @@ def settings_button(renderer: Renderer) -> Button:
     return Button(renderer.library.label("settings"), data=callbacks.make("set", "show"))
 
 
-def overview(renderer: Renderer, settings: Settings | None, now: int) -> Outgoing:
+def overview(renderer: Renderer, settings: Subscription | None, now: int) -> Outgoing:
     lib = renderer.library
     label = lib.label
     if settings is None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.context import BotData
+from bot.library import dates
 from bot.library.render import Renderer
 from bot.services.skin_checks import ANSWERS, ITEMS, Result, band
 from bot.services.skin_offers import RECENT
@@ -20,7 +21,7 @@ CHILD = "child"
 
 
 def day_words(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return dates.local(day, style="day")
 
 
 def ask_who(renderer: Renderer) -> Outgoing:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.handlers.questions import EXCERPT_CHARS
 from bot.library.model import MAX_CAUTION, Card, Library
 from bot.telegram.offline import ApiCall
+from bot.views.answers import EXCERPT_CHARS
 from tests.conftest import CONTENT
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_delivery import deliver_day, subscribe

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers.common import chat_id_of
-from bot.handlers.moderators import allowed, moderators_only, private_chat, user_id_of
+from bot.handlers.guards import allowed, moderators_only, private_chat, user_id_of
 from bot.library.numbers import whole_number
 from bot.library.triage import Rule
 from bot.store import campaigns, chats, moderation

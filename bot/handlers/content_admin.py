@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.context import Context
-from bot.handlers.moderators import moderators_only, user_id_of
+from bot.handlers.guards import moderators_only, user_id_of
 from bot.library.content import load_library
 from bot.library.model import ContentError
 from bot.library.render import Renderer

@@ -6,57 +6,14 @@ the answer is exactly the unknown-command answer, and nothing is counted, previe
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
-
 from telegram import MessageOriginUser, Update
-from telegram.constants import ChatType
 
 from bot.context import Context
-from bot.handlers import fallback
+from bot.handlers.guards import owners_only, user_id_of
 from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.store import moderation
 from bot.telegram.send import reply
-
-Handler = Callable[[Update, Context], Awaitable[None]]
-
-
-async def allowed(update: Update, context: Context, *, owners_only: bool = False) -> bool:
-    data = context.bot_data
-    user = update.effective_user
-    user_id = user.id if user else None
-    owners = data.settings.admin_ids
-    ok = (user_id in owners) if owners_only else await moderation.is_moderator(
-        data.db, owners, user_id)
-    if not ok:
-        await fallback.unknown_command(update, context)
-    return ok
-
-
-def moderators_only(handler: Handler) -> Handler:
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: Context) -> None:
-        if await allowed(update, context):
-            await handler(update, context)
-    return guarded
-
-
-def owners_only(handler: Handler) -> Handler:
-    @functools.wraps(handler)
-    async def guarded(update: Update, context: Context) -> None:
-        if await allowed(update, context, owners_only=True):
-            await handler(update, context)
-    return guarded
-
-
-def private_chat(update: Update) -> bool:
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE
-
-
-def user_id_of(update: Update) -> int:
-    return update.effective_user.id  # type: ignore[union-attr]
 
 
 # --- owners: moderators and the audit log ------------------------------------------------------

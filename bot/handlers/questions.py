@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
 from bot.context import Context
-from bot.library.render import Renderer
-from bot.library.search import Hit
 from bot.library.triage import Finding
-from bot.library.words import normalise
 from bot.store import chats
-from bot.telegram import callbacks
-from bot.telegram.message import Button, Outgoing, keyboard
 from bot.telegram.send import reply
+from bot.views import answers
 from bot.views import library as views
 from bot.views import triage as triage_views
 
-EXCERPT_CHARS = 320
 INLINE_RESULTS = 10
 
 
@@ -44,57 +37,6 @@ async def reply_to_finding(update: Update, context: Context, finding: Finding,
                                                            others, cards))
 
 
-def answer(renderer: Renderer, hits: list[Hit]) -> Outgoing:
-    """The best card's opening with a button to read it all, and up to two more as buttons."""
-    label = renderer.library.label
-    if not hits:
-        return views.topic_menu(renderer, "no_answer")
-    best, others = hits[0].card, [h.card for h in hits[1:3]]
-    rows = [[Button(label("open_card"), data=callbacks.make("card", best.id))]]
-    rows += [[Button(c.title, data=callbacks.make("card", c.id))] for c in others]
-    rows.append([Button(label("topics"), data=callbacks.make("menu"))])
-    return renderer.message("answer", keyboard(rows), card=best, excerpt=excerpt(best.body),
-                            more=[c.title for c in others])
-
-
-def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
-    """The card's first lines as plain text: whole lines, or whole sentences of a long one."""
-    plain = re.sub(r"\*\*|(?<!\w)_|_(?!\w)", "", body)
-    plain = re.sub(r"^- ", "• ", plain, flags=re.M)
-    kept: list[str] = []
-    for line in plain.splitlines():
-        if sum(len(k) + 1 for k in kept) + len(line) > limit:
-            break
-        kept.append(line)
-    if kept:
-        return "\n".join(kept).strip()
-    sentences = re.split(r"(?<=[.?!])\s+", plain)
-    text = ""
-    for sentence in sentences:
-        if len(text) + len(sentence) > limit:
-            break
-        text = f"{text} {sentence}".strip()
-    return text or plain[: limit - 1].rstrip() + "…"
-
-
-SMALL_TALK = {
-    "greeting": re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo|howdy)\b"),
-    "thanks": re.compile(r"^(thanks|thank you|thx|ty|cheers|ta)\b"),
-}
-
-
-def small_talk(renderer: Renderer, text: str) -> Outgoing | None:
-    """A bare hello or thank-you gets a warm word, not a search."""
-    words = normalise(text).strip()
-    if len(words.split()) > 4:
-        return None  # "hi, is kefir good for kids?" is a question
-    for kind, pattern in SMALL_TALK.items():
-        if pattern.match(words):
-            return views.topic_menu(renderer, f"small_talk_{kind}") if kind == "greeting" \
-                else renderer.message(f"small_talk_{kind}")
-    return None
-
-
 async def on_question(update: Update, context: Context, text: str,
                       finding: Finding | None = None) -> None:
     """Answer free text: safety first, then the card library, honestly."""
@@ -107,11 +49,11 @@ async def on_question(update: Update, context: Context, text: str,
     if finding.language is not None:
         await reply(update, context, triage_views.not_english(data.renderer, finding.language))
         return
-    friendly = small_talk(data.renderer, text)
+    friendly = answers.small_talk(data.renderer, text)
     if friendly is not None:
         await reply(update, context, friendly)
         return
-    await reply(update, context, answer(data.renderer, data.index.search(text)))
+    await reply(update, context, answers.answer(data.renderer, data.index.search(text)))
 
 
 def addressed_text(update: Update, context: Context) -> str | None:
@@ -148,7 +90,7 @@ async def inline_query(update: Update, context: Context) -> None:
     for card in cards:
         shared = views.shared_card(data.renderer, card)
         results.append(InlineQueryResultArticle(
-            id=card.id, title=card.title, description=excerpt(card.body, 90),
+            id=card.id, title=card.title, description=answers.excerpt(card.body, 90),
             input_message_content=InputTextMessageContent(shared.text,
                                                           parse_mode=ParseMode.HTML),
             reply_markup=shared.reply_markup(),

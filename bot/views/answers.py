@@ -1,0 +1,66 @@
+"""The answer to a question: the best card's opening (its caution kept), the next best as
+buttons, and a warm word for a bare hello or thank-you."""
+
+from __future__ import annotations
+
+import re
+
+from bot.library.render import Renderer
+from bot.library.search import Hit
+from bot.library.words import normalise
+from bot.telegram import callbacks
+from bot.telegram.message import Button, Outgoing, keyboard
+from bot.views import library as views
+
+EXCERPT_CHARS = 320
+
+
+def answer(renderer: Renderer, hits: list[Hit]) -> Outgoing:
+    """The best card's opening with a button to read it all, and up to two more as buttons."""
+    label = renderer.library.label
+    if not hits:
+        return views.topic_menu(renderer, "no_answer")
+    best, others = hits[0].card, [h.card for h in hits[1:3]]
+    rows = [[Button(label("open_card"), data=callbacks.make("card", best.id))]]
+    rows += [[Button(c.title, data=callbacks.make("card", c.id))] for c in others]
+    rows.append([Button(label("topics"), data=callbacks.make("menu"))])
+    return renderer.message("answer", keyboard(rows), card=best, excerpt=excerpt(best.body),
+                            more=[c.title for c in others])
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """The card's first lines as plain text: whole lines, or whole sentences of a long one."""
+    plain = re.sub(r"\*\*|(?<!\w)_|_(?!\w)", "", body)
+    plain = re.sub(r"^- ", "• ", plain, flags=re.M)
+    kept: list[str] = []
+    for line in plain.splitlines():
+        if sum(len(k) + 1 for k in kept) + len(line) > limit:
+            break
+        kept.append(line)
+    if kept:
+        return "\n".join(kept).strip()
+    sentences = re.split(r"(?<=[.?!])\s+", plain)
+    text = ""
+    for sentence in sentences:
+        if len(text) + len(sentence) > limit:
+            break
+        text = f"{text} {sentence}".strip()
+    return text or plain[: limit - 1].rstrip() + "…"
+
+
+SMALL_TALK = {
+    "greeting": re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|yo|howdy)\b"),
+    "thanks": re.compile(r"^(thanks|thank you|thx|ty|cheers|ta)\b"),
+}
+
+
+def small_talk(renderer: Renderer, text: str) -> Outgoing | None:
+    """A bare hello or thank-you gets a warm word, not a search."""
+    words = normalise(text).strip()
+    if len(words.split()) > 4:
+        return None  # "hi, is kefir good for kids?" is a question
+    for kind, pattern in SMALL_TALK.items():
+        if pattern.match(words):
+            return views.topic_menu(renderer, f"small_talk_{kind}") if kind == "greeting" \
+                else renderer.message(f"small_talk_{kind}")
+    return None

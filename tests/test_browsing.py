@@ -107,3 +107,15 @@ def _json(value: object) -> list[dict[str, str]]:
     import json
 
     return json.loads(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+async def test_card_with_a_topic_word_opens_the_topic(bot: Harness) -> None:
+    reply = Harness.only_reply(await bot.send("/card fibre"))
+    assert reply.plain.startswith("🥦 Fibre")
+    assert "Fibre feeds your helpful gut bacteria" in reply.button_labels
+
+
+async def test_card_with_a_subject_word_suggests_the_nearest_cards(bot: Harness) -> None:
+    reply = Harness.only_reply(await bot.send("/card kefir"))
+    assert "No card is called “kefir”, but these are about it" in reply.plain
+    assert "Fermented foods and your gut" in reply.button_labels

@@ -322,3 +322,11 @@ async def test_a_removed_moderator_cannot_finish_scheduling(world: Harness) -> N
     reply = Harness.only_reply(await world.send("tomorrow 18:30", chat_id=MOD))
     assert "Scheduled" not in reply.plain and "scheduled for" not in reply.plain
     assert world.rows("SELECT status FROM campaigns") == [("draft",)]
+
+
+@pytest.mark.parametrize("verb", ["add", "remove"])
+async def test_an_owner_is_never_called_not_a_moderator(world: Harness, verb: str) -> None:
+    reply = Harness.only_reply(await world.send(f"/mod {verb} {OWNER}", chat_id=OWNER))
+    assert "is an owner (set by BOT_ADMIN_IDS)" in reply.plain
+    assert "wasn't a moderator" not in reply.plain
+    assert world.rows("SELECT COUNT(*) FROM moderators") == [(0,)]

@@ -74,3 +74,26 @@ async def test_an_unknown_zone_word_changes_nothing(bot: Harness) -> None:
     reply = Harness.only_reply(await bot.send("/remind 8pm banana"))
     assert "“banana” is not a time zone I know" in reply.plain
     assert schedule(bot) == []
+
+
+async def test_a_typed_check_in_time_is_taken_in_habits(bot: Harness) -> None:
+    await bot.send("/remind 8am London")
+    picker = Harness.only_reply(await bot.send("/habits"))
+    from tests.test_reminder_setup import data_of
+
+    chosen = Harness.only_reply(await bot.press(data_of(picker, "🥦 Fibre-rich meal")))
+    ask = Harness.only_reply(await bot.press(data_of(chosen, "✅ Done")))
+    assert "What time should the daily check-in come" in ask.plain
+    saved = Harness.only_reply(await bot.send("8pm"))
+    assert "every day at 20:00 (Europe/London)" in saved.plain
+    assert ("checkin", 20 * 60) in [(k, m) for k, m, _, _ in schedule(bot)]
+
+
+async def test_summary_alone_says_what_is_set_and_words_move_it(bot: Harness) -> None:
+    nothing = Harness.only_reply(await bot.send("/summary"))
+    assert "There is no weekly summary yet" in nothing.plain
+    await bot.send("/remind 8am London")
+    moved = Harness.only_reply(await bot.send("/summary friday at 7pm"))
+    assert "Fri at 19:00 (Europe/London)" in moved.plain
+    now = Harness.only_reply(await bot.send("/summary"))
+    assert "Your weekly summary comes on Fri at 19:00 (Europe/London)" in now.plain

@@ -15,6 +15,7 @@ from bot.handlers.pickers import open_picker
 from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.services import skin_offers, subscriptions
+from bot.services.spoken_times import parse_reminder
 from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
 from bot.store import checkins
 from bot.telegram import callbacks
@@ -99,9 +100,18 @@ async def summary_command(update: Update, context: Context) -> None:
     """/summary <day> <time>: move the weekly summary."""
     data = context.bot_data
     args = context.args or []
-    days = localtime.parse_days(args[0]) if args else None
-    minute = localtime.parse_time(" ".join(args[1:])) if len(args) > 1 else None
-    if days is None or minute is None:
+    if not args:  # /summary alone: what is set now, and how to change it
+        settings = await subscriptions.load(data.db, chat_id_of(update))
+        summary = settings.schedules.get(SUMMARY) if settings else None
+        await reply(update, context, data.renderer.message(
+            "summary_now", set=summary is not None,
+            days=localtime.describe_days(summary.days) if summary else "",
+            time=localtime.format_time(summary.local_minute) if summary else "",
+            zone=settings.zone_name if settings else ""))
+        return
+    request = parse_reminder(" ".join(args), data.library.zone_aliases)
+    days, minute = request.days, request.minute
+    if days is None or minute is None or request.unknown:
         await reply(update, context, data.renderer.message("bad_summary"))
         return
     if not await may_change(update, context):

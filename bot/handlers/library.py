@@ -10,6 +10,7 @@ from bot.handlers.common import chat_id_of, remember_chat
 from bot.library import next_card as reading
 from bot.store import chats
 from bot.telegram import callbacks
+from bot.telegram.message import Outgoing
 from bot.telegram.send import reply
 from bot.views import library as views
 
@@ -53,8 +54,7 @@ async def show_card(update: Update, context: Context, card_id: str) -> None:
     data = context.bot_data
     card = data.library.cards.get(card_id)
     if card is None:
-        out = views.topic_menu(data.renderer, "unknown_card", card_id=card_id)
-        await reply(update, context, out)
+        await reply(update, context, _nearest(context, card_id))
         return
     await remember_chat(update, context)
     chat = update.effective_chat
@@ -97,3 +97,15 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
 async def stale(update: Update, context: Context) -> None:
     """A button from an old message, a removed card, or forged data: say so, change nothing."""
     await reply(update, context, views.topic_menu(context.bot_data.renderer, "stale_button"))
+
+
+def _nearest(context: Context, words: str) -> Outgoing:
+    """/card fibre: no card has that id, so the topic it names, or the cards it is about."""
+    data = context.bot_data
+    key = words.replace("-", " ").strip()
+    topic = next((t for t in data.library.topics
+                  if key and key in (t.id.replace("-", " "), t.title.lower())), None)
+    if topic is not None:
+        return views.topic_cards(data.renderer, topic, ())
+    hits = data.index.search(key) if key else []
+    return views.nearest_cards(data.renderer, words, [h.card for h in hits])

@@ -36,6 +36,10 @@ async def mod(update: Update, context: Context) -> None:
                    "/mod add to a message forwarded from them.")
         return
     now = data.now()
+    if target in data.settings.admin_ids:  # an owner is set by BOT_ADMIN_IDS, never by /mod
+        await say(update, context, f"{target} is an owner (set by BOT_ADMIN_IDS), so they "
+                  "already moderate and /mod cannot add or remove them. Nothing changed.")
+        return
     if verb == "add":
         changed = await moderation.add(data.db, target, user_id_of(update), now)
         message = f"✅ {target} is now a moderator." if changed else \

@@ -7,6 +7,7 @@ from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
+from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
 from bot.handlers.flows import FLOW, end_flow, flow_state, live_flow, new_flow
 from bot.handlers.guards import may_change, may_change_quietly
@@ -116,11 +117,12 @@ async def typed_answer(update: Update, context: Context) -> bool:
     """
     flow = context.chat_data.get(FLOW) if context.chat_data else None
     message = update.effective_message
-    if not flow or flow.get("step") not in ("time", "zone") or message is None or not message.text:
+    if not flow or flow.get("step") not in ("time", "zone", "habit_time") or message is None \
+            or not message.text:
         return False
     data = context.bot_data
     text = message.text.strip()
-    if flow["step"] == "time":
+    if flow["step"] in ("time", "habit_time"):
         minute = localtime.parse_time(text)
         zone_name = None
         answered = minute is not None
@@ -133,11 +135,13 @@ async def typed_answer(update: Update, context: Context) -> bool:
             return False
         if answered and not await may_change(update, context):
             return True
-    if flow["step"] == "time":
+    if flow["step"] in ("time", "habit_time"):
         if minute is None:
             await reply(update, context, data.renderer.message("bad_time", text=text))
-            return True
-        await _after_time(update, context, minute)
+        elif flow["step"] == "habit_time":  # the /habits check-in time, typed not tapped
+            await habits.save_checkin_time(update, context, minute)
+        else:
+            await _after_time(update, context, minute)
         return True
     if zone_name is None:
         await reply(update, context, data.renderer.message("bad_zone", text=text))

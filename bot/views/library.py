@@ -54,3 +54,14 @@ def example_card(renderer: Renderer) -> str:
 def shared_card(renderer: Renderer, card: Card) -> Outgoing:
     """A card shared into another chat by inline mode: it links back to the bot."""
     return renderer.finish(renderer.card_html(card))
+
+
+def nearest_cards(renderer: Renderer, typed: str, cards: list[Card]) -> Outgoing:
+    """No card has the id typed after /card: the cards a search finds for it, then topics."""
+    if not cards:
+        return topic_menu(renderer, "unknown_card", card_id=typed)
+    label = renderer.library.label
+    rows = [[Button(c.title, data=callbacks.make("card", c.id))] for c in cards[:3]]
+    rows.append([Button(label("topics"), data=callbacks.make("menu"))])
+    return renderer.message("unknown_card", keyboard(rows), card_id=typed, suggestions=True,
+                            example_card=example_card(renderer))

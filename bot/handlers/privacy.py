@@ -15,6 +15,9 @@ from bot.telegram import callbacks
 from bot.telegram.message import Button, keyboard
 from bot.telegram.send import reply
 
+SCHEDULE_NAMES = {"card": "daily card", "checkin": "habit check-in", "summary": "weekly summary",
+                  "skin_offer": "weekly skin check offer"}
+
 
 async def mydata(update: Update, context: Context) -> None:
     """/mydata: everything the bot keeps about this chat."""
@@ -23,12 +26,22 @@ async def mydata(update: Update, context: Context) -> None:
     stored = await privacy.everything(data.db, chat_id, _person(update))
     if stored is not None and stored["chat"] is not None:
         chat = stored["chat"]
+        zone = chat.get("timezone")
         for key in ("first_seen", "last_seen", "paused_until"):
             if chat.get(key):
-                chat[key] = dates.local(chat[key], style="utc")
+                chat[key] = dates.local(chat[key], zone, "full") if zone else \
+                    dates.local(chat[key], style="utc")
         for schedule in stored["schedules"]:
             schedule["time"] = localtime.format_time(schedule.pop("local_minute"))
             schedule["days"] = localtime.describe_days(schedule["days"])
+            schedule["kind"] = SCHEDULE_NAMES.get(schedule["kind"], schedule["kind"])
+        # Names people read, not ids: "Fibre-rich meal", "🥦 Fibre", not "fibre".
+        labels = {h.id: h.label for h in data.library.habits}
+        topics = {t.id: t.label for t in data.library.topics}
+        chat["habits"] = ", ".join(labels.get(h, h) for h in (chat.get("habits") or "").split(",")
+                                   if h)
+        chat["focus"] = ", ".join(topics.get(t, t) for t in (chat.get("focus") or "").split(",")
+                                  if t)
         titles = data.library.cards
         stored["reads"] = [(titles[c].title if c in titles else c, n) for c, n in stored["reads"]]
     rows = [[Button(data.library.label("forget"), data=callbacks.make("forget", "ask"))]] \

@@ -40,7 +40,7 @@ async def test_the_daily_card_arrives_with_next_and_settings_buttons(bot: Harnes
     assert call.plain.startswith("☀️ Your card for today")
     first = library.reading_order()[0]
     assert first.title in call.plain
-    assert call.button_labels == ["Next card ▶", "⚙️ Reminder settings"]
+    assert call.button_labels == ["Next card ▶", "⏰ Later today", "⚙️ Reminder settings"]
 
 
 async def test_unread_cards_first_never_twice_in_a_row_then_oldest(bot: Harness,
@@ -142,3 +142,24 @@ async def test_old_settled_rows_are_pruned_and_the_rest_kept(bot: Harness) -> No
     assert bot.rows("SELECT dedupe_key FROM outbox ORDER BY id") == [
         ("old-pending",), ("recent",), ("today",)]
     assert await outbox.prune(data.db, now) == 0
+
+
+async def test_later_today_sends_the_card_once_more_three_hours_on(bot: Harness) -> None:
+    await subscribe(bot)
+    [card] = await deliver_day(bot, "2026-11-01")
+    data = bot.app.bot_data
+    pressed_at = at(ZONE, "2026-11-01T09:00")
+    data.clock = lambda: pressed_at
+    said = Harness.only_reply(await bot.press(data_of(card, "⏰ Later today")))
+    assert "once more around Sun 1 Nov, 12:00" in said.plain
+    again = Harness.only_reply(await bot.press(data_of(card, "⏰ Later today")))
+    assert "already asked" in again.plain
+    assert bot.rows("SELECT COUNT(*) FROM outbox WHERE kind = 'card_later'") == [(1,)]
+    await data.sender.drain()  # not before 12:00: nothing yet
+    assert bot.rows("SELECT status FROM outbox WHERE kind = 'card_later'") == [("pending",)]
+    data.clock = lambda: pressed_at + 3 * 3600 + 1
+    before = len(bot.api.calls)
+    await data.sender.drain()
+    [later] = [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
+    assert later.plain == card.plain  # the same card, the same words
+    assert later.button_labels == ["Next card ▶", "⚙️ Reminder settings"]  # only once

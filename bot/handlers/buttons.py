@@ -14,7 +14,7 @@ from bot.context import Context
 from bot.handlers import campaigning, guards, habits, library, privacy, reminders, settings, skin
 from bot.telegram import callbacks
 
-LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind"})
+LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind", "later"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt"})
 
 

@@ -7,7 +7,9 @@ from telegram import Update
 from bot.context import Context
 from bot.handlers import guards, reminders, settings
 from bot.handlers.common import chat_id_of, remember_chat
+from bot.library import dates
 from bot.library import next_card as reading
+from bot.services import subscriptions
 from bot.store import chats
 from bot.telegram import callbacks
 from bot.telegram.message import Outgoing
@@ -89,9 +91,25 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         await show_card(update, context, card.id if card else "")
     elif action.kind == "remind":
         await reminders.remind(update, context)
+    elif action.kind == "later":
+        if action.arg not in data.library.cards:
+            return False
+        await _later(update, context, action.arg)
     else:
         return False
     return True
+
+
+async def _later(update: Update, context: Context, card_id: str) -> None:
+    """"Later today" under the daily card: one more nudge in three hours, once a day."""
+    data = context.bot_data
+    chat_id = chat_id_of(update)
+    settings = await subscriptions.load(data.db, chat_id)
+    when = await subscriptions.send_later(data.db, chat_id, card_id, data.now())
+    zone = settings.zone_name if settings else "UTC"
+    await reply(update, context, data.renderer.message(
+        "later_today", when=dates.local(when, zone, "moment") if when else ""))
+    data.sender.wake()
 
 
 async def stale(update: Update, context: Context) -> None:

@@ -13,7 +13,9 @@ from bot.store.db import Database
 
 CARD, CHECKIN, SUMMARY = "card", "checkin", "summary"
 SKIN_OFFER = "skin_offer"  # the weekly skin check, offered with the summary (skin_offers.py)
-SCHEDULED_KINDS = (CARD, CHECKIN, SUMMARY, SKIN_OFFER)
+CARD_LATER = "card_later"  # "Later today": the day's card once more, three hours on
+# What a pause cancels in the outbox: everything scheduled, and a card asked for later.
+SCHEDULED_KINDS = (CARD, CHECKIN, SUMMARY, SKIN_OFFER, CARD_LATER)
 MAX_PAUSE_DAYS = 365
 DEFAULT_SUMMARY = (18 * 60, 1 << 6)  # Sunday 18:00 local, until the person changes it
 
@@ -120,3 +122,19 @@ async def _reschedule(db: Database, chat_id: int, after: int) -> None:
     moves = [(next_due_minute(settings.zone_name, s.local_minute, s.days, after), chat_id, s.kind)
              for s in settings.schedules.values()]
     await schedules.move_due(db, moves)
+
+
+LATER_SECONDS = 3 * 3600  # "Later today": the card once more, three hours on
+
+
+async def send_later(db: Database, chat_id: int, card_id: str, now: int) -> int | None:
+    """The daily card once more in three hours, once a local day; when it will come (epoch
+    seconds), or None when it was already asked for today."""
+    settings = await load(db, chat_id)
+    zone_name = settings.zone_name if settings else "UTC"
+    day = datetime.fromtimestamp(now, localtime.zone(zone_name)).date().isoformat()
+    when = now + LATER_SECONDS
+    new = await outbox.enqueue(db, [outbox.Entry(chat_id, CARD_LATER,
+                                                 f"{CARD_LATER}:{chat_id}:{day}", card_id,
+                                                 not_before=when)], now)
+    return when if new else None

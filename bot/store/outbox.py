@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.store.db import Database
 
 # Lower sends first: reminders are due at a minute, broadcasts can wait a little.
-PRIORITY = {"card": 0, "checkin": 0, "summary": 1, "skin_offer": 1, "report": 1,
+PRIORITY = {"card": 0, "card_later": 0, "checkin": 0, "summary": 1, "skin_offer": 1, "report": 1,
             "broadcast": 2}
 MAX_ATTEMPTS = 5  # network errors and 5xx; then the row is failed with its reason
 

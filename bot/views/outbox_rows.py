@@ -18,9 +18,10 @@ from bot.views import skin as skin_views
 
 async def render_row(data: BotData, row: Row) -> Outgoing | None:
     """None when there is nothing to send any more (card removed, habits switched off)."""
-    if row.kind == "card":
+    if row.kind in ("card", "card_later"):
         card = data.library.cards.get(row.payload)
-        return reminder_views.reminder_card(data.renderer, card) if card else None
+        return reminder_views.reminder_card(data.renderer, card, later=row.kind == "card_later") \
+            if card else None
     if row.kind in ("checkin", "summary"):
         return await _habits_message(data, row)
     if row.kind == "broadcast":

@@ -143,12 +143,15 @@ def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("focus", keyboard(rows), chosen=chosen)
 
 
-def reminder_card(renderer: Renderer, card: Card) -> Outgoing:
+def reminder_card(renderer: Renderer, card: Card, *, later: bool = False) -> Outgoing:
+    """The daily card; `later` is the one more nudge asked for with "Later today"."""
     def build() -> Outgoing:
         label = renderer.library.label
-        rows = [[Button(label("next_card"), data=callbacks.make("next", card.id))],
-                [settings_button(renderer)]]
+        first = [Button(label("next_card"), data=callbacks.make("next", card.id))]
+        if not later:
+            first.append(Button(label("later_today"), data=callbacks.make("later", card.id)))
+        rows = [first, [settings_button(renderer)]]
         return renderer.message("reminder_card", keyboard(rows),
                                 card_html=Markup(renderer.card_html(card)))
 
-    return renderer.cached(f"reminder:{card.id}", build)
+    return renderer.cached(f"reminder:{card.id}:{later}", build)

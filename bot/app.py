@@ -34,6 +34,7 @@ from bot.handlers import (
     content_admin,
     errors,
     fallback,
+    feedback,
     habits,
     info,
     library,
@@ -51,6 +52,7 @@ from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
 from bot.store import campaigns, chats, open_database, outbox
+from bot.store import feedback as answer_feedback
 from bot.store.outbox import Entry
 from bot.store.setup_state import SetupPersistence
 from bot.telegram import callbacks
@@ -150,6 +152,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "stats": content_admin.stats_command,
         "mod": moderators.mod,
         "audit": moderators.audit,
+        "gaps": feedback.gaps,
     }
     # Commands count in channel posts too: a channel's admins subscribe it to the daily card.
     # Edited messages do not re-run a command.
@@ -201,6 +204,7 @@ async def minute_tick(context: Context) -> None:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
     await outbox.prune(data.db, now)
+    await answer_feedback.prune(data.db, now)
     await errors.report_held_back(data.bulk_bot, data)
 
 

@@ -32,7 +32,8 @@ async def test_a_question_gets_the_best_card_and_a_button_to_open_it(
     assert reply.button_labels[0] == "Read the whole card"
     assert reply.buttons[0][0]["callback_data"] == f"card:{best.id}"
     assert reply.button_labels[-1] == "📚 Topics"
-    assert len(reply.buttons) <= 4  # the best card, up to two more, the topics
+    assert len(reply.buttons) <= 5  # the best card, up to two more, 👍/👎, the topics
+    assert reply.buttons[-2][0]["text"] == "👍 Helpful"
 
 
 @pytest.mark.parametrize("text", ["asdfgh qwerty", "what's the weather in paris", "🙂🙂🙂",

@@ -11,7 +11,17 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import Context
-from bot.handlers import campaigning, guards, habits, library, privacy, reminders, settings, skin
+from bot.handlers import (
+    campaigning,
+    feedback,
+    guards,
+    habits,
+    library,
+    privacy,
+    reminders,
+    settings,
+    skin,
+)
 from bot.telegram import callbacks
 
 LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind", "later"})
@@ -68,4 +78,5 @@ ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
     (frozenset({"forget"}), privacy.button),
     (frozenset({"bc"}), campaigning.button),
     (frozenset({"sk"}), skin.button),
+    (frozenset({"fb"}), feedback.rate),
 )

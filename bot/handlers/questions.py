@@ -7,7 +7,8 @@ from telegram.constants import ChatType, MessageEntityType, ParseMode
 
 from bot.context import Context
 from bot.library.triage import Finding
-from bot.store import chats
+from bot.services import gaps
+from bot.store import chats, feedback
 from bot.telegram.send import reply
 from bot.views import answers
 from bot.views import library as views
@@ -53,7 +54,10 @@ async def on_question(update: Update, context: Context, text: str,
     if friendly is not None:
         await reply(update, context, friendly)
         return
-    await reply(update, context, answers.answer(data.renderer, data.index.search(text)))
+    hits = data.index.search(text)
+    # Kept without the chat: where the cards fall short (/gaps), with the 👍/👎 it gets.
+    feedback_id = await feedback.record(data.db, gaps.masked(text), bool(hits), data.now())
+    await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
 
 
 def addressed_text(update: Update, context: Context) -> str | None:

@@ -136,4 +136,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (scope, id)
     );
     """,
+    # 7: questions answered, anonymised (no chat id; numbers, links and names masked), with
+    # whether a card was found and the person's 👍/👎: moderators see where content is
+    # missing. Kept 30 days.
+    """
+    CREATE TABLE answer_feedback (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        question TEXT    NOT NULL,
+        found    INTEGER NOT NULL,   -- 1 when a card answered it
+        helpful  INTEGER            -- 1 👍, 0 👎, NULL not rated
+    );
+    CREATE INDEX answer_feedback_by_time ON answer_feedback (at);
+    """,
 ]

@@ -25,6 +25,7 @@ KINDS: dict[str, bool] = {
     "ci": True,       # ci:<yyyymmdd>:<habit index>:<y|n>   a check-in answer
     "bc": True,       # bc:<campaign id>:<step>   moderators only
     "forget": True,   # forget:ask|yes|no
+    "fb": True,       # fb:<answer id>:y|n   was an answer helpful
     # The skin check: sk:a:<check id>:<question>:<0-4|s> an answer (the check is in SQLite, so
     # a press after a restart carries on), sk:for:self|child, sk:start, sk:chart,
     # sk:weekly:on|off, sk:fever.

@@ -15,14 +15,18 @@ from bot.views import library as views
 EXCERPT_CHARS = 320
 
 
-def answer(renderer: Renderer, hits: list[Hit]) -> Outgoing:
-    """The best card's opening with a button to read it all, and up to two more as buttons."""
+def answer(renderer: Renderer, hits: list[Hit], feedback_id: int | None = None) -> Outgoing:
+    """The best card's opening with a button to read it all, up to two more as buttons, and
+    👍 / 👎 (was this what you needed?) when the question was recorded."""
     label = renderer.library.label
     if not hits:
         return views.topic_menu(renderer, "no_answer")
     best, others = hits[0].card, [h.card for h in hits[1:3]]
     rows = [[Button(label("open_card"), data=callbacks.make("card", best.id))]]
     rows += [[Button(c.title, data=callbacks.make("card", c.id))] for c in others]
+    if feedback_id:
+        rows.append([Button(label("helpful_yes"), data=callbacks.make("fb", f"{feedback_id}:y")),
+                     Button(label("helpful_no"), data=callbacks.make("fb", f"{feedback_id}:n"))])
     rows.append([Button(label("topics"), data=callbacks.make("menu"))])
     return renderer.message("answer", keyboard(rows), card=best, excerpt=excerpt(best.body),
                             more=[c.title for c in others])

@@ -1,0 +1,38 @@
+"""Anonymised questions and the 👍/👎 they got: where the cards fall short. No chat id is
+kept, only the masked question (bot/services/gaps.py), and rows go after 30 days."""
+
+from __future__ import annotations
+
+from bot.store.db import Database
+
+KEEP_DAYS = 30
+
+
+async def record(db: Database, question: str, found: bool, now: int) -> int:
+    """A question answered; returns the id its 👍/👎 buttons carry."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO answer_feedback (at, question, found) VALUES (?, ?, ?)",
+            (now, question, int(found)))
+        return int(cursor.lastrowid or 0)
+
+
+async def rate(db: Database, feedback_id: int, helpful: bool) -> bool:
+    """The person's 👍 or 👎; False when the row is gone (older than 30 days)."""
+    return await db.execute("UPDATE answer_feedback SET helpful = ? WHERE id = ?",
+                            (int(helpful), feedback_id)) > 0
+
+
+async def gaps(db: Database, since: int, limit: int) -> list[tuple[str, int, int, int]]:
+    """(question, times asked, times without a card, times 👎) for questions that found no
+    card or got a 👎 since `since`, the most frequent first."""
+    rows = await db.fetchall(
+        "SELECT question, COUNT(*), SUM(found = 0), SUM(COALESCE(helpful = 0, 0)) "
+        "FROM answer_feedback WHERE at >= ? AND (found = 0 OR helpful = 0) "
+        "GROUP BY question ORDER BY COUNT(*) DESC, question LIMIT ?", (since, limit))
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+async def prune(db: Database, now: int, keep_days: int = KEEP_DAYS) -> int:
+    return await db.execute("DELETE FROM answer_feedback WHERE at < ?",
+                            (now - keep_days * 86_400,))

@@ -1,0 +1,44 @@
+"""👍/👎 under an answer, and /gaps: the questions the cards answer badly, kept anonymised."""
+
+from __future__ import annotations
+
+from tests.harness import Harness
+from tests.test_moderators import OWNER, world  # noqa: F401  (the fixture)
+from tests.test_reminder_setup import data_of
+
+
+async def test_an_answer_asks_if_it_helped_and_keeps_no_chat(world: Harness) -> None:  # noqa: F811
+    answer = Harness.only_reply(await world.send("my son Jack is 4, is kefir good for him?",
+                                                 chat_id=101))
+    assert "👍 Helpful" in answer.button_labels and "👎 Not what I needed" in answer.button_labels
+    calls = await world.press(data_of(answer, "👎 Not what I needed"), chat_id=101)
+    assert [c.method for c in calls] == ["answerCallbackQuery"]  # a thank-you, no message
+    assert "noted" in calls[0].params["text"]
+    rows = world.rows("SELECT question, found, helpful FROM answer_feedback")
+    assert rows == [("my son [name] is #, is kefir good for him?", 1, 0)]
+    columns = [r[1] for r in world.rows("PRAGMA table_info(answer_feedback)")]
+    assert not any("chat" in c or "user" in c for c in columns)
+
+
+async def test_gaps_lists_what_found_no_card_or_a_thumbs_down(world: Harness) -> None:  # noqa: F811
+    for chat in (101, 102):
+        await world.send("which washing powder is best for 2 school uniforms", chat_id=chat)
+    answer = Harness.only_reply(await world.send("is kefir good for eczema", chat_id=103))
+    await world.press(data_of(answer, "👎 Not what I needed"), chat_id=103)
+    await world.send("how much fibre should I eat", chat_id=101)
+    gaps = Harness.only_reply(await world.send("/gaps", chat_id=OWNER)).plain
+    assert "“which washing powder is best for # school uniforms” — asked 2×, no card 2×" in gaps
+    assert "“is kefir good for eczema” — asked 1×, 👎 1×" in gaps
+    assert "fibre" not in gaps  # answered and not rated down
+    other = Harness.only_reply(await world.send("/gaps", chat_id=101)).plain
+    assert "Where the cards fall short" not in other  # moderators only
+
+
+async def test_questions_are_kept_thirty_days(world: Harness) -> None:  # noqa: F811
+    from bot.store import feedback
+
+    await world.send("is kefir good for eczema", chat_id=101)
+    data = world.app.bot_data
+    assert await feedback.prune(data.db, data.now() + 29 * 86_400) == 0
+    assert await feedback.prune(data.db, data.now() + 31 * 86_400) == 1
+    assert world.rows("SELECT COUNT(*) FROM answer_feedback") == [(0,)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.library.model import Library
 from tests.harness import USER_ID, Harness
+from tests.test_reminder_setup import data_of
 
 
 async def test_start_greets_by_first_name_and_shows_every_topic(bot: Harness,
@@ -11,7 +12,8 @@ async def test_start_greets_by_first_name_and_shows_every_topic(bot: Harness,
     reply = Harness.only_reply(await bot.send("/start", first_name="Priya"))
     assert reply.plain.startswith("Hi Priya!")
     assert "not a doctor" in reply.plain
-    assert reply.button_labels == [t.label for t in library.topics]
+    assert reply.button_labels == [t.label for t in library.topics] + ["🙋 For me",
+                                                                       "👶 For my child"]
     assert len(library.topics) >= 10
 
 
@@ -119,3 +121,17 @@ async def test_card_with_a_subject_word_suggests_the_nearest_cards(bot: Harness)
     reply = Harness.only_reply(await bot.send("/card kefir"))
     assert "No card is called “kefir”, but these are about it" in reply.plain
     assert "Fermented foods and your gut" in reply.button_labels
+
+
+async def test_a_first_chat_asks_who_it_is_for_and_offers_the_daily_card(bot: Harness) -> None:
+    welcome = Harness.only_reply(await bot.send("/start"))
+    assert "Is this for you, or for your child?" in welcome.plain
+    assert welcome.button_labels[-2:] == ["🙋 For me", "👶 For my child"]
+    saved = Harness.only_reply(await bot.press(data_of(welcome, "👶 For my child")))
+    assert "I'll talk about your child" in saved.plain
+    assert "⏰ Yes, a daily card" in saved.button_labels
+    assert bot.rows("SELECT about FROM skin_profiles") == [("child",)]
+    again = Harness.only_reply(await bot.send("/start"))
+    assert "Is this for you" not in again.plain  # asked once
+    asked = Harness.only_reply(await bot.press(data_of(saved, "⏰ Yes, a daily card")))
+    assert "What time" in asked.plain

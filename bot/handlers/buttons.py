@@ -24,7 +24,7 @@ from bot.handlers import (
 )
 from bot.telegram import callbacks
 
-LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind", "later"})
+LIBRARY_KINDS = frozenset({"menu", "topic", "card", "next", "remind", "later", "who"})
 SETUP_KINDS = frozenset({"rt", "rz", "rd", "rdt"})
 
 

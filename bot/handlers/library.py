@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.handlers import guards, reminders, settings
@@ -11,6 +12,7 @@ from bot.library import dates
 from bot.library import next_card as reading
 from bot.services import subscriptions
 from bot.store import chats
+from bot.store import skin_checks as skin_store
 from bot.telegram import callbacks
 from bot.telegram.message import Outgoing
 from bot.telegram.send import reply
@@ -37,7 +39,10 @@ async def start(update: Update, context: Context) -> None:
         await show_card(update, context, payload[len(DEEP_LINK_CARD):])
         return
     user = update.effective_user
-    await reply(update, context, views.welcome(renderer, user.first_name if user else ""))
+    # A first private chat is asked who it is for: it words the skin check and the answers.
+    ask_who = before is None and chat is not None and chat.type == ChatType.PRIVATE
+    await reply(update, context, views.welcome(renderer, user.first_name if user else "",
+                                               ask_who=ask_who))
 
 
 async def topics(update: Update, context: Context) -> None:
@@ -91,6 +96,11 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         await show_card(update, context, card.id if card else "")
     elif action.kind == "remind":
         await reminders.remind(update, context)
+    elif action.kind == "who":
+        if action.arg not in ("self", "child"):
+            return False
+        await skin_store.set_about(data.db, chat_id_of(update), action.arg)
+        await reply(update, context, views.who_saved(data.renderer, action.arg))
     elif action.kind == "later":
         if action.arg not in data.library.cards:
             return False

@@ -13,6 +13,7 @@ KINDS: dict[str, bool] = {
     "card": True,     # show a card
     "next": True,     # the card after this one
     "remind": False,  # start setting up reminders
+    "who": True,      # who:self|child   who the chat is for (asked in the first chat)
     "later": True,    # later:<card id>   the daily card once more in 3 hours
     # Reminder set-up; each carries the set-up's nonce so an old message's button is stale.
     "rt": True,       # rt:<nonce>:<minute of day>

@@ -17,8 +17,23 @@ def topic_buttons(renderer: Renderer) -> Keyboard:
     )
 
 
-def welcome(renderer: Renderer, first_name: str) -> Outgoing:
-    return renderer.message("welcome", topic_buttons(renderer), name=first_name or "there")
+def welcome(renderer: Renderer, first_name: str, ask_who: bool = False) -> Outgoing:
+    """The greeting and the topics; a first private chat is also asked who it is for."""
+    label = renderer.library.label
+    rows = [list(row) for row in topic_buttons(renderer)]  # topics keep numbers 1-10 in the shell
+    if ask_who:
+        rows.append([Button(label("who_self"), data=callbacks.make("who", "self")),
+                     Button(label("who_child"), data=callbacks.make("who", "child"))])
+    return renderer.message("welcome", keyboard(rows), name=first_name or "there",
+                            ask_who=ask_who)
+
+
+def who_saved(renderer: Renderer, who: str) -> Outgoing:
+    """After "for me" or "for my child": said back, and the daily card offered at once."""
+    label = renderer.library.label
+    rows = [[Button(label("reminders_offer"), data=callbacks.make("remind"))],
+            [Button(label("topics"), data=callbacks.make("menu"))]]
+    return renderer.message("who_saved", keyboard(rows), who=who)
 
 
 def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: Any) -> Outgoing:

@@ -29,6 +29,8 @@ def zone(name: str) -> tzinfo:
 def local(at: int | float | datetime | date | None, in_zone: str | tzinfo | None = None,
           style: str = "moment") -> str:
     """`at` (epoch seconds, a datetime or a date) in the person's zone, in one of STYLES."""
+    if style not in STYLES:
+        raise ValueError(f"unknown date style {style!r}")
     if at is None:
         return ""
     if isinstance(at, int | float):

@@ -77,19 +77,6 @@ def tokenise(text: str, emoji: Mapping[str, str] | None = None) -> Tokens:
 
 # --- concepts ---------------------------------------------------------------------------
 
-def _term_pattern(term: str) -> str:
-    """One term as a regex: words in order, `*` ends a word prefix, `re:` is a raw regex."""
-    if term.startswith("re:"):
-        return f"(?:{term[3:].strip()})"
-    parts = []
-    for word in term.split():
-        if word.endswith("*"):
-            parts.append(re.escape(word[:-1]) + "[a-z]*")
-        else:
-            parts.append(re.escape(word))
-    return " ".join(parts)
-
-
 @dataclass(frozen=True)
 class Concept:
     """A named list of terms. `terms` keeps them as written, for the index."""

@@ -135,3 +135,10 @@ async def test_a_first_chat_asks_who_it_is_for_and_offers_the_daily_card(bot: Ha
     assert "Is this for you" not in again.plain  # asked once
     asked = Harness.only_reply(await bot.press(data_of(saved, "⏰ Yes, a daily card")))
     assert "What time" in asked.plain
+
+
+async def test_a_who_or_later_press_from_an_unknown_chat_is_answered(bot: Harness) -> None:
+    for data in ("who:child", "later:fibre-gentle-start"):
+        replies = Harness.replies(await bot.press(data, chat_id=4242))
+        assert len(replies) == 1  # answered, not an error
+    assert bot.rows("SELECT about FROM skin_profiles WHERE chat_id = 4242") == [("child",)]

@@ -99,6 +99,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.kind == "who":
         if action.arg not in ("self", "child"):
             return False
+        await remember_chat(update, context)  # a replayed press may come before any /start
         await skin_store.set_about(data.db, chat_id_of(update), action.arg)
         await reply(update, context, views.who_saved(data.renderer, action.arg))
     elif action.kind == "later":
@@ -114,6 +115,7 @@ async def _later(update: Update, context: Context, card_id: str) -> None:
     """"Later today" under the daily card: one more nudge in three hours, once a day."""
     data = context.bot_data
     chat_id = chat_id_of(update)
+    await remember_chat(update, context)  # a replayed press may come before any /start
     settings = await subscriptions.load(data.db, chat_id)
     when = await subscriptions.send_later(data.db, chat_id, card_id, data.now())
     zone = settings.zone_name if settings else "UTC"

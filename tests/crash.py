@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bot.store import open_database
 from tests.loopback_api import LoopbackBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +45,25 @@ def kill_when(server: LoopbackBotAPI, process: subprocess.Popen[bytes], count: i
     process.wait(timeout=10)
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM (a clean shutdown), then SIGKILL if it has not ended within `timeout`."""
+    if process.poll() is not None:
+        return
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+async def seed_due_chats(database: Path, count: int) -> None:
+    """Chats 1..count, each with a daily card due this minute (UTC)."""
+    db = await open_database(database)
+    await db.close()
+    due = int(time.time()) // 60
+    with sqlite3.connect(database) as conn:
+        conn.executemany("INSERT INTO chats (id, kind, first_seen, last_seen, timezone) "
+                         "VALUES (?, 'private', 0, 0, 'UTC')", [(c,) for c in range(1, count + 1)])
+        conn.executemany("INSERT INTO schedules (chat_id, kind, local_minute, days, next_due) "
+                         "VALUES (?, 'card', 0, 127, ?)", [(c, due) for c in range(1, count + 1)])

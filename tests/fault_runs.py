@@ -18,7 +18,6 @@ small one.
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.store import open_database
+from tests.crash import seed_due_chats, stop
 from tests.loopback_api import FAULT_KINDS, FaultMix, LoopbackBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,17 +63,6 @@ class FaultResults:
         return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def seed(database: Path, due: int) -> None:
-    db = await open_database(database)
-    await db.close()
-    minute = int(time.time()) // 60
-    with sqlite3.connect(database) as conn:
-        conn.executemany("INSERT INTO chats (id, kind, first_seen, last_seen, timezone) "
-                         "VALUES (?, 'private', 0, 0, 'UTC')", [(c,) for c in range(1, due + 1)])
-        conn.executemany("INSERT INTO schedules (chat_id, kind, local_minute, days, next_due) "
-                         "VALUES (?, 'card', 0, 127, ?)", [(c, minute) for c in range(1, due + 1)])
-
-
 def _outbox(database: Path) -> list[tuple[int, str, str | None]]:
     with sqlite3.connect(database, timeout=10) as conn:
         return conn.execute("SELECT chat_id, status, error FROM outbox WHERE kind = 'card'"
@@ -102,7 +90,7 @@ async def run_faults(workdir: Path, *, due: int, rate: float, seed_value: int = 
     database, log = workdir / "faults.sqlite3", workdir / "faults.log"
     for path in (database, log):
         path.unlink(missing_ok=True)
-    await seed(database, due)
+    await seed_due_chats(database, due)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     started = time.monotonic()
     bulk = (lambda c: c is not None and 0 < c <= due)  # noqa: E731
@@ -142,13 +130,7 @@ async def run_faults(workdir: Path, *, due: int, rate: float, seed_value: int = 
             server.chaos(None)
             time.sleep(0.5)
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process, timeout=30)
         results.injected = server.injected
         landed = Counter(c.chat_id for c in server.calls
                          if c.method == "sendMessage" and bulk(c.chat_id) and c.status == 200)

@@ -25,7 +25,6 @@ import json
 import os
 import random
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from bot.library.render import Renderer
 from bot.store import open_database
 from bot.telegram.offline import BOT_USER
 from tests import strict_html
+from tests.crash import stop
 from tests.loopback_api import Call, LoopbackBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -680,13 +680,7 @@ async def run_fuzz(workdir: Path, *, updates: int, seed: int, batch: int = 100,
                     raise RuntimeError("the bot process ended during the run")
             wait_quiet(server)
         finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            stop(process, timeout=30)
         calls = list(server.calls)[checked:]
     findings.seconds = time.monotonic() - started
     findings.kinds = generator.kinds

@@ -8,29 +8,16 @@ not an ERROR with a traceback per request.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from bot.store import open_database
-from tests.crash import start_bot, stop
+from tests.crash import seed_due_chats, start_bot, stop
 from tests.loopback_api import FaultMix, LoopbackBotAPI
 
 SUBSCRIBERS = 120
 pytestmark = pytest.mark.slow
-
-
-async def due_now(database: Path, count: int) -> None:
-    db = await open_database(database)
-    await db.close()
-    due = int(time.time()) // 60
-    with sqlite3.connect(database) as conn:
-        conn.executemany("INSERT INTO chats (id, kind, first_seen, last_seen, timezone) "
-                         "VALUES (?, 'private', 0, 0, 'UTC')", [(c,) for c in range(1, count + 1)])
-        conn.executemany("INSERT INTO schedules (chat_id, kind, local_minute, days, next_due) "
-                         "VALUES (?, 'card', 0, 127, ?)", [(c, due) for c in range(1, count + 1)])
 
 
 def reply_latency(server: LoopbackBotAPI, chat_id: int, text: str) -> float:
@@ -51,7 +38,7 @@ def log_problems(log: Path) -> list[str]:
 
 async def test_replies_keep_their_speed_while_every_bulk_send_stalls(tmp_path: Path) -> None:
     database, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
-    await due_now(database, SUBSCRIBERS)
+    await seed_due_chats(database, SUBSCRIBERS)
     with LoopbackBotAPI() as server:
         server.chaos(FaultMix(rate=1.0, kinds=("slow",), slow_seconds=3.0,
                               chats=lambda c: c is not None and 0 < c <= SUBSCRIBERS))

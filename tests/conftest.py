@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import itertools
+import os
+import warnings
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -12,6 +16,7 @@ from bot.config import load_settings
 from bot.delivery.sender import Limits
 from bot.library.content import load_library
 from bot.library.model import Library
+from bot.store import Database, open_database
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
 
@@ -38,3 +43,52 @@ async def bot(library: Library, db_path: Path) -> AsyncIterator[Harness]:
                             limits=Limits(enabled=False))
     async with running(app):
         yield Harness(app, api, db_path)
+
+
+# --- the store on both engines -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL for the session, from the pgserver package (no system install):
+    its base URL; each test gets a database of its own."""
+    with warnings.catch_warnings():  # it warns that XDG_RUNTIME_DIR is unset on CI machines
+        warnings.simplefilter("ignore")
+        import pgserver  # a test dependency: the suite must not quietly skip PostgreSQL
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    yield server.get_uri()
+    server.cleanup()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A fresh, empty database on the session's server."""
+    import asyncpg
+
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    admin = await asyncpg.connect(postgres_server)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    parts = urlsplit(postgres_server)
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store test's database lives: run once on each engine."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite3")
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def store(store_target: str) -> AsyncIterator[Database]:
+    db = await open_database(store_target)
+    try:
+        yield db
+    finally:
+        await db.close()

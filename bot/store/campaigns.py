@@ -70,12 +70,11 @@ async def topic_counts(db: Database) -> dict[str, int]:
 async def create_draft(db: Database, *, created_by: int, report_chat: int, kind: str, now: int,
                        body_html: str = "", card_id: str | None = None,
                        photo: str | None = None) -> int:
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO campaigns (created_by, report_chat, created_at, kind, body_html, "
-            "card_id, photo) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (created_by, report_chat, now, kind, body_html, card_id, photo))
-        return int(cursor.lastrowid or 0)
+    row = await db.fetchone(
+        "INSERT INTO campaigns (created_by, report_chat, created_at, kind, body_html, "
+        "card_id, photo) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (created_by, report_chat, now, kind, body_html, card_id, photo))
+    return int(row[0]) if row else 0
 
 
 async def get(db: Database, campaign_id: int) -> Campaign | None:
@@ -97,34 +96,36 @@ async def start(db: Database, campaign_id: int, now: int) -> int | None:
     the audience at this moment: a chat that subscribes later is not added.
     """
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        started = await conn.execute(
             "UPDATE campaigns SET status = 'running', started_at = ? WHERE id = ? AND audience "
             "!= '' AND (status = 'draft' OR (status = 'scheduled' AND send_at <= ?))",
             (now, campaign_id, now))
-        if cursor.rowcount != 1:
+        if started != 1:
             return None
-        cursor = await conn.execute("SELECT audience, report_chat FROM campaigns WHERE id = ?",
-                                    (campaign_id,))
-        audience, report_chat = await cursor.fetchone()  # type: ignore[misc]
-        before = conn.total_changes
+        row = await conn.fetchone("SELECT audience, report_chat FROM campaigns WHERE id = ?",
+                                  (campaign_id,))
+        assert row is not None  # the UPDATE above just found it
+        audience, report_chat = row[0], row[1]
         values = ("broadcast", str(campaign_id), outbox.PRIORITY["broadcast"], campaign_id,
                   now, now)
         if audience == ME:
-            await conn.execute(
-                "INSERT OR IGNORE INTO outbox (chat_id, kind, dedupe_key, payload, priority, "
-                "campaign_id, not_before, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (report_chat, values[0], f"campaign:{campaign_id}:{report_chat}", *values[1:]))
+            recipients = await conn.insert_rows(
+                outbox.INSERT_HEAD,
+                [(report_chat, values[0], f"campaign:{campaign_id}:{report_chat}", *values[1:])],
+                outbox.INSERT_TAIL)
         else:
-            where, params = audience_filter(audience) or ("0", ())
-            await conn.execute(
+            where, params = audience_filter(audience) or ("1 = 0", ())
+            # The key's prefix is made here: PostgreSQL will not guess a parameter's type
+            # inside ||.
+            recipients = await conn.execute(
                 f"""
-                INSERT OR IGNORE INTO outbox
+                INSERT INTO outbox
                     (chat_id, kind, dedupe_key, payload, priority, campaign_id, not_before,
                      created)
-                SELECT id, ?, 'campaign:' || ? || ':' || id, ?, ?, ?, ?, ?
+                SELECT id, ?, ? || id, ?, ?, ?, ?, ?
                 FROM chats WHERE {where}
-                """, (values[0], campaign_id, *values[1:], *params))
-        recipients = conn.total_changes - before
+                ON CONFLICT DO NOTHING
+                """, (values[0], f"campaign:{campaign_id}:", *values[1:], *params))
         await conn.execute("UPDATE campaigns SET recipients = ? WHERE id = ?",
                            (recipients, campaign_id))
     return recipients
@@ -139,10 +140,9 @@ async def schedule(db: Database, campaign_id: int, send_at: int) -> bool:
 async def cancel(db: Database, campaign_id: int, now: int) -> bool:
     """Stop a campaign that has not finished; messages not yet sent are dropped."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        if await conn.execute(
             "UPDATE campaigns SET status = 'cancelled', finished_at = ? WHERE id = ? AND "
-            "status IN ('draft', 'scheduled', 'running')", (now, campaign_id))
-        if cursor.rowcount != 1:
+            "status IN ('draft', 'scheduled', 'running')", (now, campaign_id)) != 1:
             return False
         await conn.execute("UPDATE outbox SET status = 'cancelled' WHERE campaign_id = ? AND "
                            "status = 'pending'", (campaign_id,))

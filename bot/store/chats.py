@@ -81,13 +81,11 @@ async def rejoined(db: Database, chat_id: int) -> bool:
     admin resumes them (True: ask one to); one without any is simply active again.
     """
     async with db.transaction() as conn:
-        cursor = await conn.execute("SELECT status FROM chats WHERE id = ?", (chat_id,))
-        row = await cursor.fetchone()
+        row = await conn.fetchone("SELECT status FROM chats WHERE id = ?", (chat_id,))
         if row is None or row[0] != "blocked":
             return False
-        cursor = await conn.execute("SELECT 1 FROM schedules WHERE chat_id = ? LIMIT 1",
-                                    (chat_id,))
-        scheduled = await cursor.fetchone() is not None
+        scheduled = await conn.fetchone("SELECT 1 FROM schedules WHERE chat_id = ? LIMIT 1",
+                                         (chat_id,)) is not None
         await conn.execute("UPDATE chats SET status = ? WHERE id = ?",
                            ("stopped" if scheduled else "active", chat_id))
     return scheduled
@@ -101,20 +99,18 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
     schedules are what the group chose; the new row only fills in what the old one lacks.
     """
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        old = await conn.fetchone(
             "SELECT language, first_seen, last_seen, status, timezone, paused_until, focus, "
             "habits FROM chats WHERE id = ?", (old_id,))
-        old = await cursor.fetchone()
-        cursor = await conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,))
-        exists = await cursor.fetchone() is not None
+        exists = await conn.fetchone("SELECT 1 FROM chats WHERE id = ?", (new_id,)) is not None
         if old is not None and exists:
             await conn.execute(
                 """
                 UPDATE chats SET
                     kind = 'supergroup',
                     language = COALESCE(?, language),
-                    first_seen = MIN(first_seen, ?),
-                    last_seen = MAX(last_seen, ?),
+                    first_seen = CASE WHEN first_seen < ? THEN first_seen ELSE ? END,
+                    last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END,
                     status = CASE WHEN ? = 'blocked' THEN status ELSE ? END,
                     timezone = COALESCE(?, timezone),
                     paused_until = COALESCE(?, paused_until),
@@ -122,16 +118,25 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
                     habits = CASE WHEN ? != '' THEN ? ELSE habits END
                 WHERE id = ?
                 """,
-                (old["language"], old["first_seen"], old["last_seen"], old["status"],
+                (old["language"], old["first_seen"], old["first_seen"], old["last_seen"],
+                 old["last_seen"], old["status"],
                  old["status"], old["timezone"], old["paused_until"], old["focus"], old["focus"],
                  old["habits"], old["habits"], new_id))
             # The old group's schedules replace the new id's of the same kind.
             await conn.execute(
                 "DELETE FROM schedules WHERE chat_id = ? AND kind IN "
                 "(SELECT kind FROM schedules WHERE chat_id = ?)", (new_id, old_id))
-            for table in ("schedules", "card_views", "checkins"):
-                await conn.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
-                                   (new_id, old_id))
+            # Rows the new id already has win over the old group's for the same card or day
+            # (what UPDATE OR IGNORE did on SQLite alone); the old ones go with the old chat.
+            await conn.execute(
+                "UPDATE card_views SET chat_id = ? WHERE chat_id = ? AND card_id NOT IN "
+                "(SELECT card_id FROM card_views WHERE chat_id = ?)", (new_id, old_id, new_id))
+            await conn.execute(
+                "UPDATE checkins SET chat_id = ? WHERE chat_id = ? AND NOT EXISTS (SELECT 1 "
+                "FROM checkins n WHERE n.chat_id = ? AND n.day = checkins.day "
+                "AND n.habit = checkins.habit)", (new_id, old_id, new_id))
+            await conn.execute("UPDATE schedules SET chat_id = ? WHERE chat_id = ?",
+                               (new_id, old_id))
             await conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
         elif old is not None:
             await conn.execute("UPDATE chats SET id = ?, kind = 'supergroup' WHERE id = ?",

@@ -10,11 +10,10 @@ KEEP_DAYS = 30
 
 async def record(db: Database, question: str, found: bool, now: int) -> int:
     """A question answered; returns the id its 👍/👎 buttons carry."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO answer_feedback (at, question, found) VALUES (?, ?, ?)",
-            (now, question, int(found)))
-        return int(cursor.lastrowid or 0)
+    row = await db.fetchone(
+        "INSERT INTO answer_feedback (at, question, found) VALUES (?, ?, ?) RETURNING id",
+        (now, question, int(found)))
+    return int(row[0]) if row else 0
 
 
 async def rate(db: Database, feedback_id: int, helpful: bool) -> bool:
@@ -27,7 +26,8 @@ async def gaps(db: Database, since: int, limit: int) -> list[tuple[str, int, int
     """(question, times asked, times without a card, times 👎) for questions that found no
     card or got a 👎 since `since`, the most frequent first."""
     rows = await db.fetchall(
-        "SELECT question, COUNT(*), SUM(found = 0), SUM(COALESCE(helpful = 0, 0)) "
+        "SELECT question, COUNT(*), COUNT(*) FILTER (WHERE found = 0), "
+        "COUNT(*) FILTER (WHERE helpful = 0) "
         "FROM answer_feedback WHERE at >= ? AND (found = 0 OR helpful = 0) "
         "GROUP BY question ORDER BY COUNT(*) DESC, question LIMIT ?", (since, limit))
     return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]

@@ -27,7 +27,8 @@ async def is_moderator(db: Database, owners: frozenset[int], user_id: int | None
 async def add(db: Database, user_id: int, by: int, now: int) -> bool:
     """True when the user was not a moderator before."""
     return await db.execute(
-        "INSERT OR IGNORE INTO moderators (user_id, added_by, added_at) VALUES (?, ?, ?)",
+        "INSERT INTO moderators (user_id, added_by, added_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (user_id, by, now)) == 1
 
 

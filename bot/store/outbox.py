@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.store.db import Database
+from bot.store.db import POSTGRES, Database
 
 # Lower sends first: reminders are due at a minute, broadcasts can wait a little.
 PRIORITY = {"card": 0, "card_later": 0, "checkin": 0, "summary": 1, "skin_offer": 1, "report": 1,
@@ -39,11 +39,10 @@ class Row:
 UNCONFIRMED = "unconfirmed: "
 
 
-INSERT_SQL = """
-    INSERT OR IGNORE INTO outbox
-        (chat_id, kind, dedupe_key, payload, priority, campaign_id, not_before, created)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-"""
+# insert_rows(INSERT_HEAD, rows, INSERT_TAIL): a key already there is skipped, not an error.
+INSERT_HEAD = ("INSERT INTO outbox (chat_id, kind, dedupe_key, payload, priority, campaign_id, "
+               "not_before, created) VALUES")
+INSERT_TAIL = "ON CONFLICT DO NOTHING"
 
 
 def insert_params(entries: Iterable[Entry], now: int) -> list[tuple[object, ...]]:
@@ -53,28 +52,28 @@ def insert_params(entries: Iterable[Entry], now: int) -> list[tuple[object, ...]
 
 async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
     """Write entries in one transaction; returns how many were new."""
-    async with db.transaction() as conn:
-        before = conn.total_changes
-        await conn.executemany(INSERT_SQL, insert_params(entries, now))
-        return conn.total_changes - before
+    return await db.insert_rows(INSERT_HEAD, insert_params(entries, now), INSERT_TAIL)
 
 
 async def recover(db: Database) -> int:
     """After a crash: rows claimed but never confirmed go back to pending, marked as possibly
     delivered already (the crash may have come after Telegram took them)."""
     return await db.execute(
-        "UPDATE outbox SET status = 'pending', error = ? || 'in flight when the bot stopped' "
-        "WHERE status = 'sending'", (UNCONFIRMED,))
+        "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending'",
+        (UNCONFIRMED + "in flight when the bot stopped",))
 
 
 async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
     """Take up to `limit` ready rows, most urgent first, marking them as being sent."""
+    # On PostgreSQL several instances claim at once: a row another one is claiming is
+    # skipped, not waited for, so no row is taken twice.
+    skip_locked = "FOR UPDATE SKIP LOCKED" if db.dialect == POSTGRES else ""
     rows = await db.fetchall(
-        """
+        f"""
         UPDATE outbox SET status = 'sending'
         WHERE id IN (
             SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
-            ORDER BY priority, not_before, id LIMIT ?
+            ORDER BY priority, not_before, id LIMIT ? {skip_locked}
         )
         RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before, error
         """,
@@ -164,7 +163,8 @@ async def campaign_counts(db: Database, campaign_id: int,
     """(status, whether a send Telegram never confirmed is among its tries, rows) for one
     campaign's messages; `unconfirmed` is the error prefix that marks such rows."""
     rows = await db.fetchall(
-        "SELECT status, COALESCE(substr(error, 1, ?) = ?, 0), COUNT(*) FROM outbox "
+        "SELECT status, CASE WHEN substr(error, 1, ?) = ? THEN 1 ELSE 0 END, COUNT(*) "
+        "FROM outbox "
         "WHERE campaign_id = ? GROUP BY 1, 2",
         (len(unconfirmed), unconfirmed, campaign_id))
     return [(r[0], bool(r[1]), int(r[2])) for r in rows]

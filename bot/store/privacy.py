@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiosqlite
-
 from bot.store import skin_checks
-from bot.store.db import Database
+from bot.store.db import Database, Session
 
 
 async def everything(db: Database, chat_id: int, person: int | None = None
@@ -63,29 +61,32 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
     """
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
-        cursor = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
         # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
         # CASCADE).
-        erased = cursor.rowcount == 1
+        erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1
         if person is not None:
             erased = await _erase_moderator(conn, person) or erased
     await db.checkpoint()
     return erased
 
 
-async def _erase_moderator(conn: aiosqlite.Connection, person: int) -> bool:
-    changes = conn.total_changes
-    await conn.execute("DELETE FROM moderators WHERE user_id = ?", (person,))
-    await conn.execute("UPDATE moderators SET added_by = 0 WHERE added_by = ?", (person,))
-    await conn.execute(
-        "DELETE FROM outbox WHERE campaign_id IN (SELECT id FROM campaigns WHERE created_by = ? "
-        "AND started_at IS NULL)", (person,))
-    await conn.execute("DELETE FROM campaigns WHERE created_by = ? AND started_at IS NULL",
-                       (person,))
-    await conn.execute("UPDATE campaigns SET created_by = 0 WHERE created_by = ?", (person,))
-    await conn.execute("UPDATE campaigns SET report_chat = 0 WHERE report_chat = ?", (person,))
-    await conn.execute("UPDATE audit_log SET actor = 0 WHERE actor = ?", (person,))
-    await conn.execute(
+_MODERATOR_ERASE = (
+    "DELETE FROM moderators WHERE user_id = ?",
+    "UPDATE moderators SET added_by = 0 WHERE added_by = ?",
+    "DELETE FROM outbox WHERE campaign_id IN (SELECT id FROM campaigns WHERE created_by = ? "
+    "AND started_at IS NULL)",
+    "DELETE FROM campaigns WHERE created_by = ? AND started_at IS NULL",
+    "UPDATE campaigns SET created_by = 0 WHERE created_by = ?",
+    "UPDATE campaigns SET report_chat = 0 WHERE report_chat = ?",
+    "UPDATE audit_log SET actor = 0 WHERE actor = ?",
+)
+
+
+async def _erase_moderator(conn: Session, person: int) -> bool:
+    changes = 0
+    for sql in _MODERATOR_ERASE:
+        changes += await conn.execute(sql, (person,))
+    changes += await conn.execute(
         "UPDATE audit_log SET detail = '(erased)' WHERE action IN ('mod add', 'mod remove') "
         "AND detail = ?", (str(person),))
-    return bool(conn.total_changes - changes)
+    return bool(changes)

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.store import outbox
-from bot.store.db import Database
+from bot.store.db import POSTGRES, Database
 from bot.store.outbox import Entry
 
 DUE_SQL = """
     SELECT s.chat_id, s.kind, s.local_minute, s.days, s.next_due, s.last_card,
            c.timezone, c.focus, c.status, c.paused_until,
            CASE WHEN s.kind = 'card' THEN (
-               SELECT group_concat(v.card_id || ' ' || v.last_read)
+               SELECT {concat}(v.card_id || ' ' || v.last_read, ',')
                FROM card_views v WHERE v.chat_id = s.chat_id
            ) END AS reads
     FROM schedules s JOIN chats c ON c.id = s.chat_id
@@ -26,7 +26,8 @@ DUE_SQL = """
 
 async def due(db: Database, now_minute: int, limit: int) -> list[Any]:
     """Schedules due by this epoch minute, oldest first, with what picking a card needs."""
-    return list(await db.fetchall(DUE_SQL, (now_minute, limit)))
+    concat = "string_agg" if db.dialect == POSTGRES else "group_concat"
+    return list(await db.fetchall(DUE_SQL.format(concat=concat), (now_minute, limit)))
 
 
 async def record_tick(db: Database, entries: Sequence[Entry], now: int,
@@ -35,9 +36,8 @@ async def record_tick(db: Database, entries: Sequence[Entry], now: int,
     """In one transaction: the outbox rows, each schedule moved on (next_due, last_card) and
     the cards counted as read. Returns how many outbox rows were new."""
     async with db.transaction() as conn:
-        before = conn.total_changes
-        await conn.executemany(outbox.INSERT_SQL, outbox.insert_params(entries, now))
-        enqueued = conn.total_changes - before
+        enqueued = await conn.insert_rows(outbox.INSERT_HEAD, outbox.insert_params(entries, now),
+                                          outbox.INSERT_TAIL)
         await conn.executemany(
             "UPDATE schedules SET next_due = ?, last_card = ? WHERE chat_id = ? AND kind = ?",
             moves)

@@ -1,5 +1,5 @@
 """Set-ups in progress survive a restart: PTB's chat_data (a chat's /remind, /focus or /habits
-step) and user_data (a moderator's broadcast being written) kept in SQLite.
+step) and user_data (a moderator's broadcast being written) kept in the store.
 
 PTB holds them in memory and hands the changed ones to this persistence every second and at
 shutdown; they are read back when the bot starts. Only JSON-friendly values are kept, which is
@@ -15,34 +15,41 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.store.db import Database, open_database
+from bot.store.connect import open_database
+from bot.store.db import SQLITE, Database
 
 log = logging.getLogger(__name__)
 WRITE_EVERY = 1.0  # seconds; a crash loses at most the last second of a half-done set-up
 
 
 class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, target: Path | str) -> None:
         super().__init__(store_data=PersistenceInput(bot_data=False, callback_data=False),
                          update_interval=WRITE_EVERY)
-        self._path = path
+        self._target = target
         self._db: Database | None = None
+        # The JSON last read or written per (scope, id): tells a change made here and not
+        # yet written (keep it) from one another instance wrote (take it).
+        self._known: dict[tuple[str, int], str] = {}
 
     async def _database(self) -> Database:
         # Its own connection: PTB reads this before post_init opens the bot's, and writes on
         # its own schedule. WAL and busy_timeout let both share the file.
         if self._db is None:
-            self._db = await open_database(self._path)
+            self._db = await open_database(self._target, pool_size=2)
         return self._db
 
     async def _load(self, scope: str) -> dict[int, dict[Any, Any]]:
         db = await self._database()
         rows = await db.fetchall("SELECT id, data FROM setup_state WHERE scope = ?", (scope,))
+        for row in rows:
+            self._known[(scope, int(row[0]))] = row[1]
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def _save(self, scope: str, key: int, data: dict[Any, Any]) -> None:
         db = await self._database()
         if not data:
+            self._known.pop((scope, key), None)
             await db.execute("DELETE FROM setup_state WHERE scope = ? AND id = ?", (scope, key))
             return
         try:
@@ -50,6 +57,7 @@ class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         except (TypeError, ValueError):
             log.warning("%s %s: set-up state is not JSON, not kept across a restart", scope, key)
             return
+        self._known[(scope, key)] = text
         await db.execute(
             "INSERT INTO setup_state (scope, id, data) VALUES (?, ?, ?) "
             "ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data", (scope, key, text))
@@ -63,8 +71,28 @@ class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
     async def drop_chat_data(self, chat_id: int) -> None:
         await self._save("chat", chat_id, {})
 
+    async def _refresh(self, scope: str, key: int, data: dict[Any, Any]) -> None:
+        """On PostgreSQL another instance may have taken this chat's last step: read it back
+        before the next update. SQLite has one process, and it already holds the latest."""
+        db = await self._database()
+        if db.dialect == SQLITE:
+            return
+        known = self._known.get((scope, key), "{}")
+        try:
+            if json.dumps(data) != known and data:
+                return  # changed here since, not yet written: this copy is the newest
+        except (TypeError, ValueError):
+            return
+        row = await db.fetchone("SELECT data FROM setup_state WHERE scope = ? AND id = ?",
+                                (scope, key))
+        text = row[0] if row else "{}"
+        if text != known:
+            self._known[(scope, key)] = text
+            data.clear()
+            data.update(json.loads(text))
+
     async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
-        """Nothing to refresh: this process is the only writer."""
+        await self._refresh("chat", chat_id, chat_data)
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         return await self._load("user")
@@ -76,7 +104,7 @@ class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         await self._save("user", user_id, {})
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
-        """Nothing to refresh: this process is the only writer."""
+        await self._refresh("user", user_id, user_data)
 
     # Bot data, callback data and conversations are not kept (store_data says so); PTB still
     # requires the methods.

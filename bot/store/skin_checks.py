@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import aiosqlite
-
-from bot.store.db import Database
+from bot.store.db import POSTGRES, Database, Row
 
 DAY = 86_400
 
@@ -31,7 +29,7 @@ class Check:
 _COLUMNS = "id, chat_id, about, answers, finished_at, day, score"
 
 
-def _check(r: aiosqlite.Row) -> Check:
+def _check(r: Row) -> Check:
     return Check(r["id"], r["chat_id"], r["about"], r["answers"], r["finished_at"],
                  date.fromisoformat(r["day"]) if r["day"] else None, r["score"])
 
@@ -56,10 +54,10 @@ async def start(db: Database, chat_id: int, who: str, answers: str, now: int) ->
     async with db.transaction() as conn:
         await conn.execute(
             "DELETE FROM skin_checks WHERE chat_id = ? AND finished_at IS NULL", (chat_id,))
-        cursor = await conn.execute(
-            "INSERT INTO skin_checks (chat_id, about, answers, started_at) VALUES (?, ?, ?, ?)",
-            (chat_id, who, answers, now))
-        return int(cursor.lastrowid or 0)
+        row = await conn.fetchone(
+            "INSERT INTO skin_checks (chat_id, about, answers, started_at) VALUES (?, ?, ?, ?) "
+            "RETURNING id", (chat_id, who, answers, now))
+        return int(row[0]) if row else 0
 
 
 async def get(db: Database, check_id: int) -> Check | None:
@@ -134,11 +132,14 @@ async def community_counts(db: Database, now: int, regular_weeks: int,
     per_person = [r[0] for r in await db.fetchall(
         "SELECT COUNT(*) FROM skin_checks WHERE finished_at >= ? GROUP BY chat_id",
         (now - regular_weeks * 7 * DAY,))]
+    # Weeks counted from a Monday: the same week number on both engines.
+    days = ("(CAST(day AS DATE) - DATE '2000-01-03')" if db.dialect == POSTGRES
+            else "(julianday(day) - julianday('2000-01-03'))")
     changes = [r[0] for r in await db.fetchall(
-        """
+        f"""
         WITH scored AS (
             SELECT chat_id, score,
-                   CAST((julianday(day) - julianday('2000-01-03')) / 7 AS INTEGER) AS week,
+                   CAST({days} / 7 AS INTEGER) AS week,
                    ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY finished_at, id) AS first,
                    ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY finished_at DESC, id DESC)
                        AS latest

@@ -174,6 +174,11 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND & posted, fallback.unknown_command))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & posted, text.on_text))
+    # A shared location, in a private chat only: the zone step offers it there, and a group's
+    # time zone is not where one member happens to be.
+    app.add_handler(MessageHandler(
+        filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.LOCATION,
+        reminders.shared_location))
     # Photos, stickers, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT

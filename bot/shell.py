@@ -42,6 +42,10 @@ class Transcript:
         flat = [b for row in call.buttons for b in row]
         for number, button in enumerate(flat, start=1):
             lines.append(f"  [{number}] {button['text']}")
+        for key in call.keys:  # a reply keyboard: shown, but a terminal has no location
+            lines.append(f"  (keyboard) {key['text']}"
+                         + (": on a phone this shares a location" if key.get("request_location")
+                            else ""))
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
         if flat:

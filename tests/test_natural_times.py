@@ -8,7 +8,7 @@ from bot.delivery import localtime
 from bot.library.model import Library
 from bot.services.spoken_times import parse_reminder
 from tests.harness import Harness
-from tests.test_reminder_setup import schedule
+from tests.test_reminder_setup import after_zone, schedule, zone_step
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -55,9 +55,8 @@ async def test_remind_with_a_zone_abbreviation_keeps_daylight_saving(bot: Harnes
 
 
 async def test_a_sentence_asking_for_a_reminder_starts_the_set_up(bot: Harness) -> None:
-    ask_zone = Harness.only_reply(await bot.send("remind me every weekday at 7pm"))
-    assert "Which time zone" in ask_zone.plain
-    done = Harness.only_reply(await bot.send("London"))
+    zone_step(await bot.send("remind me every weekday at 7pm"))
+    done = after_zone(await bot.send("London"))
     assert "on weekdays at 19:00 (Europe/London)" in done.plain
     assert schedule(bot) == [("card", 19 * 60, localtime.WEEKDAYS, "Europe/London")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.library.model import Library
+from bot.telegram.offline import ApiCall
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_times import at
 
@@ -25,6 +26,25 @@ def data_of(reply, label: str) -> str:  # type: ignore[no-untyped-def]
     raise AssertionError(f"no button {label!r} in {reply.button_labels}")
 
 
+def zone_step(calls: list[ApiCall]) -> ApiCall:
+    """The zone question and, beside it in a private chat, the "Share my location" keyboard
+    (a message carries inline buttons or a reply keyboard, not both)."""
+    question, offer = Harness.replies(calls)
+    assert "Which time zone" in question.plain
+    assert [k["text"] for k in offer.keys] == ["📍 Share my location"]
+    assert offer.keys[0]["request_location"] is True
+    return question
+
+
+def after_zone(calls: list[ApiCall]) -> ApiCall:
+    """Where the location keyboard was offered: the zone said back in a message that takes
+    the keyboard away, then the next step."""
+    noted, following = Harness.replies(calls)
+    assert noted.removes_keys and "Time zone" in noted.plain
+    assert not following.keys
+    return following
+
+
 def schedule(bot: Harness) -> list[tuple[object, ...]]:
     return bot.rows("SELECT s.kind, s.local_minute, s.days, c.timezone FROM schedules s "
                     "JOIN chats c ON c.id = s.chat_id")
@@ -34,9 +54,9 @@ async def test_buttons_all_the_way(clock: Harness) -> None:
     bot = clock
     ask_time = Harness.only_reply(await bot.send("/remind"))
     assert "What time" in ask_time.plain
-    ask_zone = Harness.only_reply(await bot.press(data_of(ask_time, "08:00")))
-    assert "Which time zone" in ask_zone.plain and "🇬🇧 UK" in ask_zone.button_labels
-    ask_days = Harness.only_reply(await bot.press(data_of(ask_zone, "🇬🇧 UK")))
+    ask_zone = zone_step(await bot.press(data_of(ask_time, "08:00")))
+    assert "🇬🇧 UK" in ask_zone.button_labels
+    ask_days = after_zone(await bot.press(data_of(ask_zone, "🇬🇧 UK")))
     assert ask_days.button_labels == ["Every day", "Weekdays", "Weekends", "Choose days…"]
     done = Harness.only_reply(await bot.press(data_of(ask_days, "Weekdays")))
     assert "on weekdays at 08:00 (Europe/London)" in done.plain
@@ -47,9 +67,9 @@ async def test_buttons_all_the_way(clock: Harness) -> None:
 async def test_typed_time_zone_and_chosen_days(clock: Harness) -> None:
     bot = clock
     await bot.send("/remind")
-    ask_zone = Harness.only_reply(await bot.send("7.30pm"))
+    ask_zone = zone_step(await bot.send("7.30pm"))
     assert "19:30" in ask_zone.plain
-    ask_days = Harness.only_reply(await bot.send("sydney"))
+    ask_days = after_zone(await bot.send("sydney"))
     picker = Harness.only_reply(await bot.press(data_of(ask_days, "Choose days…")))
     picker = Harness.only_reply(await bot.press(data_of(picker, "Mon")))
     picker = Harness.only_reply(await bot.press(data_of(picker, "Wed")))
@@ -231,9 +251,9 @@ async def test_changing_only_the_time_keeps_zone_and_days(clock: Harness) -> Non
     done = Harness.only_reply(await bot.send("6.30am"))
     assert "on weekdays at 06:30 (Australia/Sydney)" in done.plain
     assert schedule(bot) == [("card", 390, 31, "Australia/Sydney")]
-    ask = Harness.only_reply(await bot.press(data_of(
+    ask = zone_step(await bot.press(data_of(
         Harness.only_reply(await bot.send("/reminders")), "🌍 Change time zone")))
-    done = Harness.only_reply(await bot.press(data_of(ask, "🇳🇿 New Zealand")))
+    done = after_zone(await bot.press(data_of(ask, "🇳🇿 New Zealand")))
     assert "on weekdays at 06:30 (Pacific/Auckland)" in done.plain
 
 
@@ -241,8 +261,8 @@ async def test_keeping_the_saved_zone_in_a_new_set_up(clock: Harness) -> None:
     bot = clock
     await bot.send("/remind 07:00 Sydney")
     await bot.send("/remind")
-    ask_zone = Harness.only_reply(await bot.send("9pm"))
-    ask_days = Harness.only_reply(await bot.press(data_of(ask_zone, "Keep Australia/Sydney")))
+    ask_zone = zone_step(await bot.send("9pm"))
+    ask_days = after_zone(await bot.press(data_of(ask_zone, "Keep Australia/Sydney")))
     done = Harness.only_reply(await bot.press(data_of(ask_days, "Every day")))
     assert "every day at 21:00 (Australia/Sydney)" in done.plain
 

@@ -22,10 +22,13 @@ async def cancel(update: Update, context: Context) -> None:
     if campaigning.drop_pending(context):
         stopped.append("broadcast")
     flow = flows.current_flow(context)
+    keys_shown = bool(flow and flow.get("location_offered"))
     if flow and flow.get("step"):
         stopped.append(_FLOW_NAMES.get(str(flow["step"]), "reminder"))
         flows.end_flow(context)
-    await reply(update, context, context.bot_data.renderer.message("cancelled", stopped=stopped))
+    out = context.bot_data.renderer.message("cancelled", stopped=stopped)
+    # The zone step's "Share my location" keyboard goes with the set-up.
+    await reply(update, context, out.removing_keys() if keys_shown else out)
 
 
 _WORDS = {

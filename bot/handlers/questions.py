@@ -97,6 +97,6 @@ async def inline_query(update: Update, context: Context) -> None:
             id=card.id, title=card.title, description=answers.excerpt(card.body, 90),
             input_message_content=InputTextMessageContent(shared.text,
                                                           parse_mode=ParseMode.HTML),
-            reply_markup=shared.reply_markup(),
+            reply_markup=shared.inline_markup(),
         ))
     await query.answer(results, cache_time=60, is_personal=False)

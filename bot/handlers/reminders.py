@@ -9,14 +9,16 @@ from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
-from bot.handlers.flows import FLOW, end_flow, flow_state, live_flow, new_flow
+from bot.handlers.flows import FLOW, current_flow, end_flow, flow_state, live_flow, new_flow
 from bot.handlers.guards import may_change, may_change_quietly
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
+from bot.services.location_zone import zone_at
 from bot.services.spoken_times import ASKS_FOR_REMINDER, parse_reminder
 from bot.services.subscriptions import CARD
 from bot.telegram import callbacks
-from bot.telegram.send import reply
+from bot.telegram.message import Outgoing
+from bot.telegram.send import follow_up, reply
 from bot.views import reminders as reminder_views
 
 
@@ -48,8 +50,7 @@ async def begin(update: Update, context: Context, only: str | None = None) -> No
     if only == "time":
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
     elif only == "zone":
-        await reply(update, context, reminder_views.ask_zone(
-            data.renderer, nonce, card.local_minute, settings.timezone))
+        await _ask_zone(update, context, card.local_minute, settings.timezone)
     else:
         await reply(update, context, reminder_views.ask_days(
             data.renderer, nonce, card.local_minute, settings.zone_name))
@@ -80,9 +81,8 @@ async def _one_line(update: Update, context: Context, text: str) -> None:
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
         return
     if zone_name is None:  # no zone given and none saved: ask for it
-        nonce = new_flow(context, "zone", minute=request.minute, days=days, prefilled=True)
-        await reply(update, context, reminder_views.ask_zone(data.renderer, nonce,
-                                                             request.minute, None))
+        new_flow(context, "zone", minute=request.minute, days=days, prefilled=True)
+        await _ask_zone(update, context, request.minute, None)
         return
     await _save(update, context, request.minute, zone_name, days)
 
@@ -98,14 +98,24 @@ async def from_sentence(update: Update, context: Context, text: str) -> bool:
     return True
 
 
-async def _save(update: Update, context: Context, minute: int, zone_name: str, days: int) -> None:
+async def _save(update: Update, context: Context, minute: int, zone_name: str, days: int,
+                *, fresh: bool = False) -> None:
     data = context.bot_data
     chat_id = chat_id_of(update)
     await subscriptions.set_schedule(data.db, chat_id, CARD, zone_name, minute, days, data.now())
     end_flow(context)
     settings = await subscriptions.load(data.db, chat_id)
     assert settings is not None
-    await reply(update, context, reminder_views.confirmed(data.renderer, settings), edit=True)
+    await _next(update, context, reminder_views.confirmed(data.renderer, settings), fresh)
+
+
+async def _next(update: Update, context: Context, out: Outgoing, fresh: bool) -> None:
+    """The set-up's next message: in place of the one whose button was pressed, or (`fresh`)
+    as a new one after a message that was already sent in answer."""
+    if fresh:
+        await follow_up(update, context, out)
+    else:
+        await reply(update, context, out, edit=True)
 
 
 async def typed_answer(update: Update, context: Context) -> bool:
@@ -161,20 +171,60 @@ async def _after_time(update: Update, context: Context, minute: int) -> None:
         return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, chat_id_of(update))
-    await reply(update, context, reminder_views.ask_zone(
-        data.renderer, flow["nonce"], minute, settings.timezone if settings else None),
-        edit=True)
+    await _ask_zone(update, context, minute, settings.timezone if settings else None, edit=True)
 
 
-async def _after_zone(update: Update, context: Context, zone_name: str) -> None:
+async def _ask_zone(update: Update, context: Context, minute: int, current: str | None,
+                    *, edit: bool = False) -> None:
+    """Which time zone: buttons, a typed city, or in a private chat a shared location (a
+    group's zone is not where one member happens to be)."""
     data = context.bot_data
     flow = flow_state(context)
+    await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"], minute,
+                                                         current), edit=edit)
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        flow["location_offered"] = True  # the keyboard it brings is taken away afterwards
+        await follow_up(update, context, reminder_views.offer_location(data.renderer))
+
+
+async def _after_zone(update: Update, context: Context, zone_name: str,
+                      located: bool = False) -> None:
+    data = context.bot_data
+    flow = flow_state(context)
+    # Where the location keyboard was offered, the zone is said back in a message of its own
+    # that takes the keyboard away, and the next step follows as a new message.
+    fresh = bool(flow.pop("location_offered", False)) or located
+    if fresh:
+        await reply(update, context, reminder_views.zone_noted(data.renderer, zone_name,
+                                                               located))
     if flow.get("only") == "zone" or flow.get("prefilled"):
-        await _save(update, context, flow["minute"], zone_name, flow["days"])
+        await _save(update, context, flow["minute"], zone_name, flow["days"], fresh=fresh)
         return
     flow.update(step="days", zone=zone_name)
-    await reply(update, context, reminder_views.ask_days(data.renderer, flow["nonce"],
-                                                         flow["minute"], zone_name), edit=True)
+    await _next(update, context, reminder_views.ask_days(data.renderer, flow["nonce"],
+                                                         flow["minute"], zone_name), fresh)
+
+
+async def shared_location(update: Update, context: Context) -> None:
+    """A location shared in a private chat. While the set-up asks for a time zone it becomes
+    one, offline; otherwise it gets a short word. The coordinates are read here and nowhere
+    else: never stored, logged or kept in the set-up's state, only the zone's name."""
+    data = context.bot_data
+    message = update.effective_message
+    location = message.location if message is not None else None
+    if location is None:
+        return
+    flow = current_flow(context)
+    if not flow or flow.get("step") != "zone":
+        await reply(update, context, reminder_views.location_not_asked(data.renderer))
+        return
+    zone_name = zone_at(location.latitude, location.longitude)
+    if zone_name is None:
+        flow.pop("location_offered", None)  # its keyboard goes with this answer
+        await reply(update, context, reminder_views.location_without_zone(data.renderer))
+        return
+    await _after_zone(update, context, zone_name, located=True)
 
 
 async def button(update: Update, context: Context, action: callbacks.Action) -> bool:

@@ -52,11 +52,24 @@ class ApiCall:
         return to_plain(self.text)
 
     @property
-    def buttons(self) -> list[list[dict[str, Any]]]:
+    def markup(self) -> dict[str, Any]:
         markup = self.params.get("reply_markup")
         if isinstance(markup, str):
             markup = json.loads(markup)
-        return list((markup or {}).get("inline_keyboard", []))
+        return dict(markup or {})
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        return list(self.markup.get("inline_keyboard", []))
+
+    @property
+    def keys(self) -> list[dict[str, Any]]:
+        """The reply keyboard's buttons (under the typing field), row after row."""
+        return [key for row in self.markup.get("keyboard", []) for key in row]
+
+    @property
+    def removes_keys(self) -> bool:
+        return bool(self.markup.get("remove_keyboard"))
 
     @property
     def button_labels(self) -> list[str]:
@@ -191,8 +204,10 @@ class OfflineBotAPI(BaseRequest):
         if method.startswith("edit"):
             message["edit_date"] = int(time.time())
         markup = params.get("reply_markup")
-        if markup:
-            message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if markup and "inline_keyboard" in markup:  # Telegram returns inline buttons only
+            message["reply_markup"] = markup
         return message
 
 

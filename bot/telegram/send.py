@@ -49,16 +49,24 @@ async def reply(update: Update, context: AnyContext, out: Outgoing, *, edit: boo
     if query is not None:
         await once_more_after_short_flood(query.answer)
         message = query.message
-        if edit and message is not None and message.is_accessible and not out.photo:
+        # An edit carries inline buttons only: a reply keyboard (or its removal) needs a new
+        # message.
+        if edit and message is not None and message.is_accessible and out.editable:
             try:
                 await once_more_after_short_flood(lambda: query.edit_message_text(
-                    out.text, reply_markup=out.reply_markup()))
+                    out.text, reply_markup=out.inline_markup()))
                 return
             except BadRequest as exc:
                 if "not modified" in str(exc).lower():
                     return  # the same button pressed twice: the message already shows this
                 # Too old to edit, or a photo: fall back to a fresh message.
                 log.info("edit failed in chat %s (%s); sending instead", message.chat.id, exc)
+    await follow_up(update, context, out)
+
+
+async def follow_up(update: Update, context: AnyContext, out: Outgoing) -> None:
+    """A further message in the update's chat (and topic), after the reply: a button press
+    is answered once only, so this never answers it again."""
     chat = update.effective_chat
     if chat is None:
         return

@@ -12,7 +12,7 @@ from bot.library.model import Card
 from bot.library.render import Renderer
 from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Subscription
 from bot.telegram import callbacks
-from bot.telegram.message import Button, Outgoing, keyboard
+from bot.telegram.message import Button, Key, Outgoing, keyboard
 
 TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 
@@ -39,6 +39,28 @@ def ask_zone(renderer: Renderer, nonce: str, minute: int, current: str | None) -
     rows += [zone_buttons[i:i + 2] for i in range(0, len(zone_buttons), 2)]
     return renderer.message("remind_zone", keyboard(rows), time=localtime.format_time(minute),
                             current=current)
+
+
+def offer_location(renderer: Renderer) -> Outgoing:
+    """Beside the zone question in a private chat: a reply keyboard that shares the location.
+    (The zone question keeps its inline buttons; a message carries one kind of keyboard.)"""
+    return renderer.message("remind_location").with_keys(
+        [[Key(renderer.library.label("share_location"), location=True)]])
+
+
+def zone_noted(renderer: Renderer, zone_name: str, located: bool) -> Outgoing:
+    """The zone said back where the location keyboard was offered, taking that keyboard away."""
+    return renderer.message("zone_noted", zone=zone_name, located=located).removing_keys()
+
+
+def location_without_zone(renderer: Renderer) -> Outgoing:
+    """A shared location with no time zone to be had (open sea): type a city instead."""
+    return renderer.message("location_no_zone").removing_keys()
+
+
+def location_not_asked(renderer: Renderer) -> Outgoing:
+    """A location shared when no set-up asked for one."""
+    return renderer.message("location_not_asked").removing_keys()
 
 
 def ask_days(renderer: Renderer, nonce: str, minute: int, zone_name: str) -> Outgoing:

@@ -21,8 +21,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.store import chats, outbox
-from bot.store.db import Database
+from bot.store import chats, instances, outbox
+from bot.store.db import POSTGRES, Database
 from bot.store.outbox import Outcome, Row
 from bot.telegram.message import Outgoing
 from bot.telegram.send import send
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 Render = Callable[[Row], Awaitable[Outgoing | None]]
 FLUSH_INTERVAL = 0.1
+# With several instances (PostgreSQL): each renews its claims and says it is alive this
+# often; claims not renewed for a lease belong to a dead instance and go out again.
+CLAIM_LEASE = 30.0
 GONE_CHAT_ERRORS = ("chat not found", "user is deactivated", "bot was kicked",
                     "have no rights to send", "chat_write_forbidden", "peer_id_invalid")
 
@@ -100,7 +103,8 @@ class Sender:
     def __init__(self, bot: Bot, db: Database, render: Render, *, limits: Limits = Limits(),
                  clock: Callable[[], float] = time.time, batch: int = 200,
                  in_flight: int = 64,
-                 on_idle: Callable[[], Awaitable[object]] | None = None) -> None:
+                 on_idle: Callable[[], Awaitable[object]] | None = None,
+                 instance: str = "", lease: float = CLAIM_LEASE) -> None:
         self.bot = bot
         self.db = db
         self.render = render
@@ -119,12 +123,26 @@ class Sender:
         self.sent = 0
         self._on_idle = on_idle  # called when the outbox runs dry after sending something
         self._busy = False
+        # When a cycle (claim a batch, dispatch it) last completed, monotonic: /healthz calls
+        # the sender stuck when this grows old while rows are due. Counts from creation.
+        self.last_cycle = time.monotonic()
+        # Shared with other instances on PostgreSQL; one process owns a SQLite file.
+        self.instance = instance
+        self.shared = db.dialect == POSTGRES
+        self.lease = lease
+        self.instances = 1
+        self._heart: asyncio.Task[None] | None = None
 
     # --- life cycle ---------------------------------------------------------------------
     async def start(self) -> None:
-        recovered = await outbox.recover(self.db)
-        if recovered:
-            log.info("outbox: %d message(s) in flight at the last stop go out again", recovered)
+        if self.shared:
+            await self._beat()
+            self._heart = asyncio.create_task(self._beat_often(), name="outbox-heartbeat")
+        else:
+            recovered = await outbox.recover(self.db)
+            if recovered:
+                log.info("outbox: %d message(s) in flight at the last stop go out again",
+                         recovered)
         self._runner = asyncio.create_task(self._run(), name="outbox-sender")
         self._flusher = asyncio.create_task(self._flush_often(), name="outbox-marks")
 
@@ -140,6 +158,44 @@ class Sender:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._flush()
+        if self._heart is not None:
+            self._heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heart
+            await instances.leave(self.db, self.instance)
+
+    # --- sharing one PostgreSQL with other instances ------------------------------------
+    async def _beat(self) -> None:
+        """Say this instance is alive (renewing its claims), give back what a dead one had in
+        flight, and take an equal share of the send budget: the instances together stay
+        within Telegram's limit for the bot."""
+        now = int(self.clock())
+        await instances.heartbeat(self.db, self.instance, now)
+        recovered = await outbox.recover(self.db, claimed_before=now - int(self.lease))
+        if recovered:
+            log.info("outbox: %d message(s) a stopped instance had in flight go out again",
+                     recovered)
+            self.wake()
+        live = await instances.live_count(self.db, now - int(self.lease))
+        await instances.forget_old(self.db, now - 10 * int(self.lease))
+        if live != self.instances:
+            log.info("%d instance(s) share the send budget", live)
+            self.instances = live
+            self._windows.limits = dataclasses.replace(
+                self.limits, overall_per_second=max(1, self.limits.overall_per_second // live))
+
+    async def _beat_often(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 6)
+            try:
+                await self._beat()
+            except Exception:  # noqa: BLE001 - the next beat tries again
+                log.exception("instance heartbeat failed; retrying")
+
+    @property
+    def flood_wait(self) -> float:
+        """Seconds Telegram's flood control still asks the whole bot to wait (0 if none)."""
+        return max(0.0, self._paused_until - time.monotonic())
 
     def wake(self) -> None:
         """New rows were written: look now rather than at the next poll."""
@@ -197,8 +253,9 @@ class Sender:
     async def _cycle(self) -> int:
         """Claim one batch and dispatch it within the limits; returns rows claimed."""
         await self._wait_out_flood_control()
-        rows = await outbox.claim_batch(self.db, int(self.clock()), self.batch)
+        rows = await outbox.claim_batch(self.db, int(self.clock()), self.batch, self.instance)
         if not rows:
+            self.last_cycle = time.monotonic()
             return 0
         active = await chats.active_ids(self.db, {r.chat_id for r in rows})
         for row in rows:
@@ -221,6 +278,7 @@ class Sender:
             task.add_done_callback(self._tasks.discard)
             if len(self._outcomes) >= 200:
                 await self._flush()
+        self.last_cycle = time.monotonic()
         return len(rows)
 
     async def _flush_often(self) -> None:

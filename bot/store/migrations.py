@@ -156,6 +156,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX answer_feedback_by_time ON answer_feedback (at);
     """,
+    # 8: more than one instance on one PostgreSQL. Each outbox claim says who took it and
+    # when, so rows a dead instance had in flight are given back after a lease, not at the
+    # next start of any instance (which would steal a live one's); each instance says it is
+    # alive, so the 30/s budget is shared among the live ones.
+    """
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE outbox ADD COLUMN claimed_at INTEGER;
+    CREATE INDEX outbox_in_flight ON outbox (claimed_at) WHERE status = 'sending';
+    CREATE TABLE instances (
+        id      TEXT    PRIMARY KEY,
+        seen    INTEGER NOT NULL
+    );
+    """,
 ]
 
 

@@ -55,29 +55,38 @@ async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
     return await db.insert_rows(INSERT_HEAD, insert_params(entries, now), INSERT_TAIL)
 
 
-async def recover(db: Database) -> int:
+async def recover(db: Database, *, claimed_before: int | None = None) -> int:
     """After a crash: rows claimed but never confirmed go back to pending, marked as possibly
-    delivered already (the crash may have come after Telegram took them)."""
+    delivered already (the crash may have come after Telegram took them).
+
+    With one process (SQLite) that is every claimed row, at start. With several instances,
+    only rows whose claim was last renewed before `claimed_before`: a live instance renews
+    its own every few seconds, so those belong to one that died.
+    """
+    error = UNCONFIRMED + "in flight when the bot stopped"
+    if claimed_before is None:
+        return await db.execute(
+            "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending'", (error,))
     return await db.execute(
-        "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending'",
-        (UNCONFIRMED + "in flight when the bot stopped",))
+        "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending' "
+        "AND (claimed_at IS NULL OR claimed_at < ?)", (error, claimed_before))
 
 
-async def claim_batch(db: Database, now: int, limit: int) -> list[Row]:
+async def claim_batch(db: Database, now: int, limit: int, instance: str = "") -> list[Row]:
     """Take up to `limit` ready rows, most urgent first, marking them as being sent."""
     # On PostgreSQL several instances claim at once: a row another one is claiming is
     # skipped, not waited for, so no row is taken twice.
     skip_locked = "FOR UPDATE SKIP LOCKED" if db.dialect == POSTGRES else ""
     rows = await db.fetchall(
         f"""
-        UPDATE outbox SET status = 'sending'
+        UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?
         WHERE id IN (
             SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
             ORDER BY priority, not_before, id LIMIT ? {skip_locked}
         )
         RETURNING id, chat_id, kind, payload, attempts, campaign_id, priority, not_before, error
         """,
-        (now, limit),
+        (instance, now, now, limit),
     )
     ordered = sorted(rows, key=lambda r: (r["priority"], r["not_before"], r["id"]))
     return [Row(r["id"], r["chat_id"], r["kind"], r["payload"], r["attempts"], r["campaign_id"],

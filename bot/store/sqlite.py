@@ -144,11 +144,13 @@ async def open_sqlite(path: Path | str) -> SqliteDatabase:
     if name != ":memory:" and not Path(path).expanduser().parent.is_dir():
         raise StoreError(f"the folder {str(Path(path).parent)!r} does not exist")
     try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so single statements
-        # autocommit.
-        conn = await aiosqlite.connect(name, isolation_level=None)
+        # Tried once directly: a failed aiosqlite.connect leaves its thread behind to report
+        # the failure to a loop that may be gone by then.
+        sqlite3.connect(name).close()
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {name!r} ({exc})") from None
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so single statements autocommit.
+    conn = await aiosqlite.connect(name, isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA busy_timeout=5000")

@@ -141,6 +141,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "progress": habits.progress,
         "summary": habits.summary_command,
         "skin": skin.skin_command,
+        "who": library.who_command,
         "mydata": privacy.mydata,
         "forget": privacy.forget,
         # Moderators' commands answer everyone else as unknown commands do.

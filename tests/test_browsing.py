@@ -128,7 +128,7 @@ async def test_a_first_chat_asks_who_it_is_for_and_offers_the_daily_card(bot: Ha
     assert "Is this for you, or for your child?" in welcome.plain
     assert welcome.button_labels[-2:] == ["🙋 For me", "👶 For my child"]
     saved = Harness.only_reply(await bot.press(data_of(welcome, "👶 For my child")))
-    assert "I'll talk about your child" in saved.plain
+    assert "Cards for parents will come first" in saved.plain
     assert "⏰ Yes, a daily card" in saved.button_labels
     assert bot.rows("SELECT about FROM skin_profiles") == [("child",)]
     again = Harness.only_reply(await bot.send("/start"))

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.delivery import localtime
 from bot.library import next_card as reading
 from bot.library.model import Card, Library
-from bot.store import schedules
+from bot.store import readers, schedules
 from bot.store.db import Database
 from bot.store.outbox import Entry
 
@@ -53,6 +53,8 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
         rows = await schedules.due(db, now_minute, CHUNK)
         if not rows:
             return result
+        # Who each chat's cards are for: its own audience's cards come first.
+        who = await readers.due_readers(db, now_minute)
         entries: list[Entry] = []
         moves: list[tuple[int | None, str | None, int, str]] = []
         views: list[tuple[int, str, int, int]] = []
@@ -78,7 +80,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
             day = datetime.fromtimestamp(due * 60, UTC).astimezone(
                 localtime.zone(zone_name)).date().isoformat()
             if kind == "card":
-                card = _pick_card(library, r["reads"], last_card, r["focus"])
+                card = _pick_card(library, r["reads"], last_card, r["focus"], who.get(chat_id))
                 if card is None:
                     moves.append((nxt, last_card, chat_id, kind))
                     continue
@@ -104,11 +106,11 @@ def _occasion(kind: str, day: str) -> str:
 
 
 def _pick_card(library: Library, reads: str | None, last_card: str | None,
-               focus: str | None) -> Card | None:
+               focus: str | None, who: str | None) -> Card | None:
     last_read: dict[str, int] = {}
     for item in (reads or "").split(","):
         card_id, _, when = item.partition(" ")
         if card_id:
             last_read[card_id] = int(when or 0)
     topics = [t for t in (focus or "").split(",") if t] or None
-    return reading.next_card(library, last_read, after=last_card, topics=topics)
+    return reading.next_card(library, last_read, after=last_card, topics=topics, who=who)

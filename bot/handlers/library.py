@@ -19,6 +19,9 @@ from bot.telegram.send import reply
 from bot.views import library as views
 
 DEEP_LINK_CARD = "card-"
+# /who me, /who child (and /skin me, /skin child): who the cards and the skin check are for.
+WHO_WORDS = {"me": "self", "myself": "self", "self": "self", "child": "child",
+             "my child": "child", "kid": "child", "baby": "child"}
 
 
 async def start(update: Update, context: Context) -> None:
@@ -60,11 +63,12 @@ async def card_command(update: Update, context: Context) -> None:
 async def show_card(update: Update, context: Context, card_id: str) -> None:
     data = context.bot_data
     card = data.library.cards.get(card_id)
+    chat = update.effective_chat
     if card is None:
-        await reply(update, context, _nearest(context, card_id))
+        who = await skin_store.about(data.db, chat.id) if chat is not None else None
+        await reply(update, context, _nearest(context, card_id, who))
         return
     await remember_chat(update, context)
-    chat = update.effective_chat
     if chat is not None:
         await chats.mark_read(data.db, chat.id, card.id, data.now())
     await reply(update, context, views.card_view(data.renderer, card))
@@ -81,8 +85,11 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         if topic is None:
             return False
         await remember_chat(update, context)
-        read = await chats.last_read_times(data.db, chat_id_of(update))
-        await reply(update, context, views.topic_cards(data.renderer, topic, read), edit=True)
+        chat_id = chat_id_of(update)
+        read = await chats.last_read_times(data.db, chat_id)
+        who = await skin_store.about(data.db, chat_id)
+        await reply(update, context, views.topic_cards(data.renderer, topic, read, who),
+                    edit=True)
     elif action.kind == "card":
         if action.arg not in data.library.cards:
             return False
@@ -92,16 +99,15 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
             return False
         chat_id = chat_id_of(update)
         read = await chats.last_read_times(data.db, chat_id)
-        card = reading.next_card(data.library, read, after=action.arg)
+        card = reading.next_card(data.library, read, after=action.arg,
+                                 who=await skin_store.about(data.db, chat_id))
         await show_card(update, context, card.id if card else "")
     elif action.kind == "remind":
         await reminders.remind(update, context)
     elif action.kind == "who":
         if action.arg not in ("self", "child"):
             return False
-        await remember_chat(update, context)  # a replayed press may come before any /start
-        await skin_store.set_about(data.db, chat_id_of(update), action.arg)
-        await reply(update, context, views.who_saved(data.renderer, action.arg))
+        await _save_who(update, context, action.arg)
     elif action.kind == "later":
         if action.arg not in data.library.cards:
             return False
@@ -109,6 +115,32 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     else:
         return False
     return True
+
+
+async def who_command(update: Update, context: Context) -> None:
+    """/who: who the cards are for, and the buttons to change it; /who me, /who child."""
+    data = context.bot_data
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        # A group has many readers: its cards keep the library's own order.
+        await reply(update, context, data.renderer.message("who_private_only"))
+        return
+    word = " ".join(context.args or []).strip().lower()
+    if not word:
+        await remember_chat(update, context)
+        who = await skin_store.about(data.db, chat.id)
+        await reply(update, context, views.who_now(data.renderer, who))
+    elif word in WHO_WORDS:
+        await _save_who(update, context, WHO_WORDS[word])
+    else:
+        await reply(update, context, data.renderer.message("who_usage", typed=word))
+
+
+async def _save_who(update: Update, context: Context, who: str) -> None:
+    data = context.bot_data
+    await remember_chat(update, context)  # a replayed press may come before any /start
+    await skin_store.set_about(data.db, chat_id_of(update), who)
+    await reply(update, context, views.who_saved(data.renderer, who))
 
 
 async def _later(update: Update, context: Context, card_id: str) -> None:
@@ -129,13 +161,13 @@ async def stale(update: Update, context: Context) -> None:
     await reply(update, context, views.topic_menu(context.bot_data.renderer, "stale_button"))
 
 
-def _nearest(context: Context, words: str) -> Outgoing:
+def _nearest(context: Context, words: str, who: str | None) -> Outgoing:
     """/card fibre: no card has that id, so the topic it names, or the cards it is about."""
     data = context.bot_data
     key = words.replace("-", " ").strip()
     topic = next((t for t in data.library.topics
                   if key and key in (t.id.replace("-", " "), t.title.lower())), None)
     if topic is not None:
-        return views.topic_cards(data.renderer, topic, ())
+        return views.topic_cards(data.renderer, topic, (), who)
     hits = data.index.search(key) if key else []
     return views.nearest_cards(data.renderer, words, [h.card for h in hits])

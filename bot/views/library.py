@@ -6,6 +6,7 @@ from collections.abc import Collection
 from typing import Any
 
 from bot.library.model import Card, Topic
+from bot.library.next_card import for_reader
 from bot.library.render import Renderer
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
@@ -36,14 +37,24 @@ def who_saved(renderer: Renderer, who: str) -> Outgoing:
     return renderer.message("who_saved", keyboard(rows), who=who)
 
 
+def who_now(renderer: Renderer, who: str | None) -> Outgoing:
+    """/who: the answer kept (or none yet) and the two buttons that change it."""
+    label = renderer.library.label
+    rows = [[Button(label("who_self"), data=callbacks.make("who", "self")),
+             Button(label("who_child"), data=callbacks.make("who", "child"))]]
+    return renderer.message("who_now", keyboard(rows), who=who)
+
+
 def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: Any) -> Outgoing:
     """Any short message followed by the topic menu (help, stale buttons, unknown input)."""
     context.setdefault("example_card", example_card(renderer))
     return renderer.message(template, topic_buttons(renderer), **context)
 
 
-def topic_cards(renderer: Renderer, topic: Topic, read: Collection[str]) -> Outgoing:
-    cards = renderer.library.cards_in(topic.id)
+def topic_cards(renderer: Renderer, topic: Topic, read: Collection[str],
+                who: str | None = None) -> Outgoing:
+    """A topic's cards, those for this reader (a parent, or someone with eczema) first."""
+    cards = for_reader(renderer.library.cards_in(topic.id), who)
     label = renderer.library.label
     rows = [[Button(("✓ " if c.id in read else "") + c.title, data=callbacks.make("card", c.id))]
             for c in cards]

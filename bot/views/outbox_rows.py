@@ -8,6 +8,7 @@ from bot.context import BotData
 from bot.library import dates
 from bot.services import subscriptions
 from bot.store import campaigns, chats, checkins
+from bot.store import skin_checks as skin_store
 from bot.store.outbox import Row
 from bot.telegram.message import Outgoing
 from bot.views import campaigns as campaign_views
@@ -20,8 +21,12 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
     """None when there is nothing to send any more (card removed, habits switched off)."""
     if row.kind in ("card", "card_later"):
         card = data.library.cards.get(row.payload)
-        return reminder_views.reminder_card(data.renderer, card, later=row.kind == "card_later") \
-            if card else None
+        if card is None:
+            return None
+        # Read when sent, so a changed answer (/who) shows in the very next card.
+        who = await skin_store.about(data.db, row.chat_id)
+        return reminder_views.reminder_card(data.renderer, card, later=row.kind == "card_later",
+                                            who=who)
     if row.kind in ("checkin", "summary"):
         return await _habits_message(data, row)
     if row.kind == "broadcast":

@@ -165,15 +165,17 @@ def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("focus", keyboard(rows), chosen=chosen)
 
 
-def reminder_card(renderer: Renderer, card: Card, *, later: bool = False) -> Outgoing:
-    """The daily card; `later` is the one more nudge asked for with "Later today"."""
+def reminder_card(renderer: Renderer, card: Card, *, later: bool = False,
+                  who: str | None = None) -> Outgoing:
+    """The daily card; `later` is the one more nudge asked for with "Later today". Its
+    greeting speaks to a parent and their child when the chat said the cards are for one."""
     def build() -> Outgoing:
         label = renderer.library.label
         first = [Button(label("next_card"), data=callbacks.make("next", card.id))]
         if not later:
             first.append(Button(label("later_today"), data=callbacks.make("later", card.id)))
         rows = [first, [settings_button(renderer)]]
-        return renderer.message("reminder_card", keyboard(rows),
+        return renderer.message("reminder_card", keyboard(rows), who=who,
                                 card_html=Markup(renderer.card_html(card)))
 
-    return renderer.cached(f"reminder:{card.id}:{later}", build)
+    return renderer.cached(f"reminder:{card.id}:{later}:{who}", build)

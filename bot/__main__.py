@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|shell|check-content]`."""
+"""Command line: `python -m bot [run|webhook|shell|check-content]`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run on Telegram (the local shell when no token is set)")
+    sub.add_parser("webhook", help="run on Telegram in webhook mode (BOT_WEBHOOK_URL, "
+                                   "BOT_WEBHOOK_SECRET, PORT)")
     shell = sub.add_parser("shell", help="chat with the bot here, offline")
     shell.add_argument("--name", default="Friend", help="your first name in the shell")
     sub.add_parser("check-content", help="validate content/ and list every problem")
@@ -23,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli.check_content()
     if args.command == "shell":
         return cli.shell(first_name=args.name)
+    if args.command == "webhook":
+        return cli.run(webhook=True)
     return cli.run()
 
 

@@ -29,9 +29,9 @@ def check_content() -> int:
     return 0
 
 
-def _prepare(shell: bool = False) -> tuple[Settings, Library] | int:
+def _prepare(shell: bool = False, webhook: bool = False) -> tuple[Settings, Library] | int:
     try:
-        settings = load_settings(shell=shell)
+        settings = load_settings(shell=shell, webhook=webhook)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -45,9 +45,10 @@ def _prepare(shell: bool = False) -> tuple[Settings, Library] | int:
     return settings, library
 
 
-def run() -> int:
-    """Run on Telegram by long polling, or the local shell when there is no token."""
-    prepared = _prepare()
+def run(webhook: bool = False) -> int:
+    """Run on Telegram: long polling, or a webhook (`webhook`, or BOT_WEBHOOK_URL set); the
+    local shell when there is no token."""
+    prepared = _prepare(webhook=webhook)
     if isinstance(prepared, int):
         return prepared
     settings, library = prepared
@@ -55,19 +56,24 @@ def run() -> int:
         return _shell(settings, library, "Friend")
     from telegram.error import InvalidToken
 
-    from bot.app import ALL_UPDATES, build_application
+    from bot import serving
 
     configure_logging(settings.token)
-    app = build_application(settings, library)
+    if settings.sentry_dsn:
+        from bot.error_tracking import start_error_tracking
+
+        start_error_tracking(settings.sentry_dsn, settings.token)
     try:
-        app.run_polling(allowed_updates=ALL_UPDATES)
+        return serving.serve(settings, library)
     except InvalidToken:
         # PTB's message quotes the token itself; it must never reach a terminal or a log.
         print("error: TELEGRAM_BOT_TOKEN was rejected by Telegram (getMe answered 401 or 404); "
               "check it with @BotFather (and TELEGRAM_BASE_URL, if you set one)",
               file=sys.stderr)
         return 2
-    return 0
+    except serving.WebhookRefused as exc:
+        print(f"error: BOT_WEBHOOK_URL: Telegram refused it ({exc})", file=sys.stderr)
+        return 2
 
 
 def shell(first_name: str = "Friend") -> int:

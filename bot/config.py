@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.library.numbers import whole_number
@@ -37,14 +40,34 @@ class Settings:
     content_dir: Path
     send_rate: int = 30  # messages per second overall; Telegram allows more for paid broadcasts
     skin_check: bool = True  # the weekly POEM check; its licence is free for non-commercial use
+    # Webhook mode (BOT_WEBHOOK_URL, or `python -m bot webhook`): Telegram posts updates to this
+    # public https address, each carrying the secret; the bot listens on listen:port behind it.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    listen: str = "0.0.0.0"
+    port: int = 8080  # PORT, as hosting platforms set it; /healthz is served there too
+    health_port: int | None = None  # long polling: /healthz on this port when set
+    sentry_dsn: str | None = None  # errors to Sentry, without message text or the token
+
 
     @property
     def offline(self) -> bool:
         return self.token is None
 
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
 
-def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = False) -> Settings:
-    """Read and check every setting; raise ConfigError naming the first bad variable."""
+    @property
+    def webhook_path(self) -> str:
+        """Where the webhook listens: the path of the public URL (a proxy passes it on)."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = False,
+                  webhook: bool = False) -> Settings:
+    """Read and check every setting; raise ConfigError naming the first bad variable.
+    `webhook`: `python -m bot webhook` was asked for (BOT_WEBHOOK_URL alone also means it)."""
     env = os.environ if environ is None else environ
     token = _token(env.get("TELEGRAM_BOT_TOKEN", "").strip())
     base_url = _url(env, "TELEGRAM_BASE_URL")
@@ -61,6 +84,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = Fal
         content_dir=_content_dir(env.get("BOT_CONTENT_DIR", "").strip()),
         send_rate=_send_rate(env.get("BOT_SEND_RATE", "").strip()),
         skin_check=_switch(env, "BOT_SKIN_CHECK", default=True),
+        **_serving(env, token, base_url, webhook=webhook and not shell, shell=shell),
     )
 
 
@@ -137,3 +161,92 @@ def _content_dir(raw: str) -> Path:
     if not path.is_dir():
         raise ConfigError("BOT_CONTENT_DIR", f"{str(path)!r} is not a folder")
     return path
+
+# --- how the bot is reached: webhook or long polling, health, error tracking ------------------
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+_HOST_SHAPE = re.compile(r"^[A-Za-z0-9.-]{1,253}$")
+_MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def _serving(env: Mapping[str, str], token: str | None, base_url: str | None, *,
+             webhook: bool, shell: bool) -> dict[str, Any]:
+    webhook_url = _webhook_url(env, base_url)
+    secret = None
+    if (webhook or webhook_url) and not shell:
+        if token is None:
+            raise ConfigError("TELEGRAM_BOT_TOKEN", "is required in webhook mode")
+        if webhook_url is None:
+            raise ConfigError("BOT_WEBHOOK_URL", "is required in webhook mode: the public "
+                                                 "https:// address Telegram sends updates to")
+        secret = _webhook_secret(env)
+    else:
+        webhook_url = None  # the shell never listens
+    return {"webhook_url": webhook_url, "webhook_secret": secret, "listen": _listen(env),
+            "port": _port(env, "PORT") or 8080, "health_port": _port(env, "BOT_HEALTH_PORT"),
+            "sentry_dsn": _sentry_dsn(env)}
+
+
+def _webhook_url(env: Mapping[str, str], base_url: str | None) -> str | None:
+    raw = env.get("BOT_WEBHOOK_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    # Telegram posts only to https; a self-hosted Bot API server (TELEGRAM_BASE_URL) may not.
+    schemes = ("https", "http") if base_url else ("https",)
+    if parts.scheme not in schemes or not parts.netloc:
+        # Not echoed: some put a secret in the path.
+        raise ConfigError("BOT_WEBHOOK_URL", "must be the public https:// address Telegram "
+                                             "sends updates to, e.g. https://bot.example.org/tg")
+    return raw
+
+
+def _webhook_secret(env: Mapping[str, str]) -> str:
+    raw = env.get("BOT_WEBHOOK_SECRET", "").strip()
+    if not raw:
+        raise ConfigError("BOT_WEBHOOK_SECRET", "is required in webhook mode: 16 to 256 letters, "
+                                                f"digits, _ or -; make one with {_MAKE_SECRET}")
+    if not _SECRET_SHAPE.match(raw):
+        # Never echo it: it is what keeps forged updates out.
+        raise ConfigError("BOT_WEBHOOK_SECRET", "must be 16 to 256 letters, digits, _ or - "
+                                                f"(Telegram's rule, and long enough not to be "
+                                                f"guessed); make one with {_MAKE_SECRET}")
+    return raw
+
+
+def _port(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    port = whole_number(raw, most=65535)
+    if not port:
+        raise ConfigError(name, f"{raw!r} is not a port number from 1 to 65535")
+    return port
+
+
+def _listen(env: Mapping[str, str]) -> str:
+    raw = env.get("BOT_LISTEN", "").strip()
+    if not raw:
+        return "0.0.0.0"
+    try:
+        ipaddress.ip_address(raw)
+    except ValueError:
+        if not _HOST_SHAPE.match(raw):
+            raise ConfigError("BOT_LISTEN", f"{raw!r} is not an address to listen on, such as "
+                                            "0.0.0.0 (every interface), :: or 127.0.0.1") from None
+    return raw
+
+
+def _sentry_dsn(env: Mapping[str, str]) -> str | None:
+    raw = env.get("SENTRY_DSN", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.username or not parts.hostname \
+            or not parts.path.strip("/"):
+        # Not echoed: the key in it lets anyone send events to the project.
+        raise ConfigError("SENTRY_DSN", "must be a Sentry DSN such as "
+                                        "https://<key>@o0.ingest.sentry.io/<project>")
+    if importlib.util.find_spec("sentry_sdk") is None:
+        raise ConfigError("SENTRY_DSN", "is set but sentry-sdk is not installed: "
+                                        "pip install 'gutskin-bot[sentry]' (or sentry-sdk)")
+    return raw

@@ -63,6 +63,7 @@ class Rule:
     asked_about_ok: bool = False  # True: also fires on a general question about it
     past_ok: bool = False  # True: also fires on something long past
     negatable: bool = True  # False: "I don't think it will ever get better" still counts
+    cards: bool = True  # False: no card answers this; the topics are offered, not a search
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ def _rule_from(entry: dict[str, Any], rid: str, name: str, problems: list[Proble
         unless_near=tuple(str(c) for c in entry.get("unless_near") or ()),
         asked_about_ok=bool(entry.get("asked_about_ok")), past_ok=bool(entry.get("past_ok")),
         negatable=entry.get("negatable", True) is not False,
+        cards=entry.get("cards", True) is not False,
     )
 
 

@@ -43,7 +43,9 @@ def triage_reply(renderer: Renderer, finding: Finding, here: Country | None,
     body = "\n\n".join(s for s in sections if s)
     if finding.alarming:
         return renderer.finish(body)
-    if finding.tier == "distress":
+    # Distress, and a question no card covers (a rule with `cards: false`), get the topics:
+    # the nearest search results would stretch a card to fit.
+    if finding.tier == "distress" or not all(rule.cards for rule in finding.rules):
         return renderer.finish(body, views.topic_buttons(renderer))
     label = renderer.library.label
     rows = [[Button(c.title, data=callbacks.make("card", c.id))] for c in cards[:3]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -48,15 +50,22 @@ async def bot(library: Library, db_path: Path) -> AsyncIterator[Harness]:
 # --- the store on both engines -------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A real PostgreSQL for the session, from the pgserver package (no system install):
     its base URL; each test gets a database of its own."""
     with warnings.catch_warnings():  # it warns that XDG_RUNTIME_DIR is unset on CI machines
         warnings.simplefilter("ignore")
         import pgserver  # a test dependency: the suite must not quietly skip PostgreSQL
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-    yield server.get_uri()
-    server.cleanup()
+    # Run as root, pgserver starts the server as its own unprivileged user, which cannot
+    # enter pytest's private temporary folders: the data lives in a folder it can reach.
+    folder = Path(tempfile.mkdtemp(prefix="gutskin-pg-"))
+    folder.chmod(0o755)
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _databases = itertools.count(1)

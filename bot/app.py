@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
+import secrets
+import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -66,6 +69,9 @@ REPLY_CONNECTIONS = 32  # replies, button answers, owner reports
 BULK_CONNECTIONS = 64  # the outbox sender's in-flight sends
 # The shell and tests have no real token; PTB still wants one of the right shape.
 OFFLINE_TOKEN = "1000000:offline-shell-token"
+# This process among the instances sharing one PostgreSQL (its outbox claims carry it).
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+TICK_LOCK = 0x7469_636B  # "tick": the minute tick's advisory lock
 ALL_UPDATES = Update.ALL_TYPES
 
 
@@ -105,7 +111,7 @@ def build_application(
         builder = builder.request(AiohttpRequest(connections=REPLY_CONNECTIONS)) \
             .get_updates_request(AiohttpRequest(connections=1))
     # A set-up in progress (/remind's next step, a broadcast being written) survives a restart.
-    builder = builder.persistence(SetupPersistence(settings.database))
+    builder = builder.persistence(SetupPersistence(settings.store))
     # Chats are answered side by side, each chat's updates in order (update_order.py).
     builder = builder.concurrent_updates(OnePerChat())
     app = builder.build()
@@ -198,6 +204,15 @@ async def minute_tick(context: Context) -> None:
     """Once a minute: due subscriptions and scheduled campaigns become outbox rows, finished
     campaigns are reported to their moderator, and the sender is woken."""
     data = context.bot_data
+    # Once per minute across all instances on one PostgreSQL: whoever holds the lock ticks,
+    # the others skip this minute. (The outbox's unique keys would drop a second copy of
+    # each message anyway; the lock saves the work and keeps card choices single.)
+    async with data.db.advisory_lock(TICK_LOCK) as mine:
+        if mine:
+            await _tick(data)
+
+
+async def _tick(data: BotData) -> None:
     now = data.now()
     result = await scheduling.enqueue_due(data.db, data.library, now)
     started = await campaigns.start_due(data.db, now)
@@ -226,10 +241,11 @@ async def report_finished_campaigns(data: BotData) -> int:
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data: BotData = app.bot_data
-    data.db = await open_database(data.settings.database)
+    data.db = await open_database(data.settings.store)
     data.bulk_bot = await _bulk_bot(app)
     data.sender = Sender(data.bulk_bot, data.db, functools.partial(deliveries.render_row, data),
                          limits=data.limits, clock=lambda: data.clock(),
+                         instance=INSTANCE, lease=data.settings.claim_lease,
                          on_idle=functools.partial(report_finished_campaigns, data))
     commands = [BotCommand(name, text) for name, text in data.library.commands
                 if name != "skin" or data.settings.skin_check]  # BOT_SKIN_CHECK=off hides it
@@ -244,7 +260,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
         queue.run_repeating(minute_tick, interval=60, first=61 - time.time() % 60,
                             name="minute-tick")
     log.info("bot ready: %d cards in %d topics, database %s",
-             len(data.library.cards), len(data.library.topics), data.settings.database)
+             len(data.library.cards), len(data.library.topics), data.db.target)
 
 
 async def _bulk_bot(app: Application) -> Bot:  # type: ignore[type-arg]

@@ -39,6 +39,9 @@ class Settings:
     admin_ids: frozenset[int]
     content_dir: Path
     send_rate: int = 30  # messages per second overall; Telegram allows more for paid broadcasts
+    database_url: str | None = None  # PostgreSQL instead of the SQLite file, when set
+    # Seconds after which rows a dead instance had in flight go out again (PostgreSQL).
+    claim_lease: int = 30
     skin_check: bool = True  # the weekly POEM check; its licence is free for non-commercial use
     # Webhook mode (BOT_WEBHOOK_URL, or `python -m bot webhook`): Telegram posts updates to this
     # public https address, each carrying the secret; the bot listens on listen:port behind it.
@@ -48,7 +51,6 @@ class Settings:
     port: int = 8080  # PORT, as hosting platforms set it; /healthz is served there too
     health_port: int | None = None  # long polling: /healthz on this port when set
     sentry_dsn: str | None = None  # errors to Sentry, without message text or the token
-
 
     @property
     def offline(self) -> bool:
@@ -62,6 +64,15 @@ class Settings:
     def webhook_path(self) -> str:
         """Where the webhook listens: the path of the public URL (a proxy passes it on)."""
         return urlsplit(self.webhook_url or "").path or "/"
+
+    @property
+    def store(self) -> str:
+        """What open_database opens: the PostgreSQL URL when there is one, else the file."""
+        return self.database_url or str(self.database)
+
+    @property
+    def store_variable(self) -> str:
+        return "DATABASE_URL" if self.database_url else "BOT_DATABASE"
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = False,
@@ -85,6 +96,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = Fal
         send_rate=_send_rate(env.get("BOT_SEND_RATE", "").strip()),
         skin_check=_switch(env, "BOT_SKIN_CHECK", default=True),
         **_serving(env, token, base_url, webhook=webhook and not shell, shell=shell),
+        database_url=_database_url(env.get("DATABASE_URL", "").strip()),
+        claim_lease=_claim_lease(env.get("BOT_CLAIM_LEASE", "").strip()),
     )
 
 
@@ -120,6 +133,17 @@ def _database(raw: str) -> Path:
     return path
 
 
+def _database_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgres", "postgresql") or not (parts.hostname or parts.query):
+        # Never echo the value: it usually carries a password.
+        raise ConfigError("DATABASE_URL", "must be a PostgreSQL URL such as "
+                                          "postgresql://user:password@host:5432/dbname")
+    return raw
+
+
 def _admin_ids(raw: str) -> frozenset[int]:
     ids: set[int] = set()
     for part in raw.replace(" ", "").split(","):
@@ -132,6 +156,18 @@ def _admin_ids(raw: str) -> frozenset[int]:
             )
         ids.add(user_id)
     return frozenset(ids)
+
+
+def _claim_lease(raw: str) -> int:
+    if not raw:
+        return 30
+    seconds = whole_number(raw, most=3600)
+    # A live instance renews its claims every lease/6 s; a very short lease would let a
+    # heartbeat delayed by a busy moment hand its rows to another instance.
+    if not seconds or seconds < 3:
+        raise ConfigError("BOT_CLAIM_LEASE", f"{raw!r} is not a whole number of seconds from "
+                                             "3 to 3600")
+    return seconds
 
 
 def _send_rate(raw: str) -> int:
@@ -161,6 +197,7 @@ def _content_dir(raw: str) -> Path:
     if not path.is_dir():
         raise ConfigError("BOT_CONTENT_DIR", f"{str(path)!r} is not a folder")
     return path
+
 
 # --- how the bot is reached: webhook or long polling, health, error tracking ------------------
 _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|webhook|shell|check-content]`."""
+"""Command line: `python -m bot [run|webhook|shell|check-content|backup FILE]`."""
 
 from __future__ import annotations
 
@@ -20,11 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     shell = sub.add_parser("shell", help="chat with the bot here, offline")
     shell.add_argument("--name", default="Friend", help="your first name in the shell")
     sub.add_parser("check-content", help="validate content/ and list every problem")
+    copy = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
+    copy.add_argument("file", metavar="FILE", help="where to write the copy")
     args = parser.parse_args(argv)
     if args.command == "check-content":
         return cli.check_content()
     if args.command == "shell":
         return cli.shell(first_name=args.name)
+    if args.command == "backup":
+        return cli.backup(args.file)
     if args.command == "webhook":
         return cli.run(webhook=True)
     return cli.run()

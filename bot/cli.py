@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.library.content import load_library
@@ -74,6 +75,31 @@ def run(webhook: bool = False) -> int:
     except serving.WebhookRefused as exc:
         print(f"error: BOT_WEBHOOK_URL: Telegram refused it ({exc})", file=sys.stderr)
         return 2
+
+
+def backup(target: str) -> int:
+    """Copy the SQLite database to `target` while the bot runs; PostgreSQL has pg_dump."""
+    import os
+
+    from bot.store.backup import BackupError
+    from bot.store.backup import backup as copy_database
+
+    if os.environ.get("DATABASE_URL", "").strip():
+        print("error: DATABASE_URL is set: the store is PostgreSQL, which this command does not "
+              "copy; use PostgreSQL's own pg_dump (see the README's Backups)", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+        done = copy_database(settings.database, Path(target).expanduser())
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BackupError as exc:
+        print(f"error: backup: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.database} to {done.path}: {done.size / 1024:.0f} kB, "
+          f"{done.tables} tables, checked, in {done.seconds:.1f} s")
+    return 0
 
 
 def shell(first_name: str = "Friend") -> int:

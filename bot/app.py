@@ -148,6 +148,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "summary": habits.summary_command,
         "skin": skin.skin_command,
         "who": library.who_command,
+        "privacy": privacy.privacy_notice,
         "mydata": privacy.mydata,
         "forget": privacy.forget,
         # Moderators' commands answer everyone else as unknown commands do.

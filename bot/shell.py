@@ -35,9 +35,10 @@ class Transcript:
         self.button_message: dict[str, Any] | None = None
 
     def show(self, call: ApiCall) -> None:
-        if call.method not in ("sendMessage", "editMessageText", "sendPhoto"):
+        if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             return
-        marker = {"editMessageText": " (edited)", "sendPhoto": " (picture)"}.get(call.method, "")
+        marker = {"editMessageText": " (edited)", "sendPhoto": " (picture)",
+                  "sendDocument": " (a file)"}.get(call.method, "")
         lines = [f"── bot{marker} " + "─" * 40, to_plain(call.text).strip()]
         flat = [b for row in call.buttons for b in row]
         for number, button in enumerate(flat, start=1):

@@ -48,7 +48,7 @@ OWNER = 4_242_424_201
 MODERATOR = 4_242_424_202
 BOT_NAME = BOT_USER["username"]
 MESSAGE_METHODS = {"sendMessage": False, "editMessageText": False, "sendPhoto": True,
-                   "editMessageCaption": True}
+                   "sendDocument": True, "editMessageCaption": True}
 # What only moderators may see: their screens' headings and confirmations.
 MODERATOR_SCREENS = ("New broadcast", "exactly what subscribers will see", "📣 Campaigns",
                      "🛡 Moderators", "🧾 Audit log", "📊 Bot stats", "Content reloaded",

@@ -26,7 +26,7 @@ def assert_lands_well(call: ApiCall, disclaimer: str) -> None:
     assert DISCLAIMER_WORDS in telegram_html.to_plain(text)
     assert "/disclaimer" in text
     assert telegram_html.problems(text) == [], (telegram_html.problems(text), text)
-    limit = (telegram_html.MAX_CAPTION_LENGTH if call.method == "sendPhoto"
+    limit = (telegram_html.MAX_CAPTION_LENGTH if call.method in ("sendPhoto", "sendDocument")
              else telegram_html.MAX_MESSAGE_LENGTH)
     assert telegram_html.visible_length(text) <= limit
     for row in call.buttons:
@@ -57,7 +57,7 @@ class Harness:
         await self.app.process_update(Update.de_json(payload, self.app.bot))
         new = self.api.calls[before:]
         for call in new:
-            if call.method in ("sendMessage", "sendPhoto", "editMessageText",
+            if call.method in ("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
                                "editMessageCaption"):
                 assert_lands_well(call, self.disclaimer)
             if call.method == "answerInlineQuery":  # what a shared card will say in any chat

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.telegram.offline import BOT_USER
 
-REPLY_METHODS = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
+REPLY_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
 _MESSAGE_METHODS = REPLY_METHODS | {"editMessageCaption"}
 # Form values that stay strings even when they look like JSON ("123", "true", "[1]").
 _TEXT_KEYS = frozenset({"text", "caption", "callback_query_id", "inline_query_id", "title",
@@ -512,7 +512,10 @@ class LoopbackBotAPI:
         if method == "sendPhoto":
             message["photo"] = [{"file_id": "photo", "file_unique_id": "photo",
                                  "width": 800, "height": 400}]
-        message["caption" if method in ("sendPhoto", "editMessageCaption") else "text"] = text
+        if method == "sendDocument":
+            message["document"] = {"file_id": "document", "file_unique_id": "document"}
+        captioned = method in ("sendPhoto", "sendDocument", "editMessageCaption")
+        message["caption" if captioned else "text"] = text
         if method.startswith("edit"):
             message["edit_date"] = now
         if isinstance(params.get("reply_markup"), dict):

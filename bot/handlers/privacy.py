@@ -1,4 +1,5 @@
-"""/mydata shows everything stored about this chat; /forget erases it after a confirmation."""
+"""/privacy says what is kept and why; /mydata shows it (and sends it as a file); /forget
+erases it after a confirmation."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from bot.delivery import localtime
 from bot.handlers import guards
 from bot.handlers.common import chat_id_of
 from bot.library import dates
-from bot.store import privacy
+from bot.store import export, privacy
+from bot.store import feedback as answer_feedback
+from bot.store import outbox as outbox_store
+from bot.store.db import SQLITE
 from bot.telegram import callbacks
+from bot.telegram.html import MAX_CAPTION_LENGTH
 from bot.telegram.message import Button, keyboard
-from bot.telegram.send import reply
+from bot.telegram.send import reply, send_file
+from bot.views.data_export import FILENAME, data_file
 
 SCHEDULE_NAMES = {"card": "daily card", "checkin": "habit check-in", "summary": "weekly summary",
                   "skin_offer": "weekly skin check offer"}
@@ -47,6 +53,21 @@ async def mydata(update: Update, context: Context) -> None:
     rows = [[Button(data.library.label("forget"), data=callbacks.make("forget", "ask"))]] \
         if stored else []
     await reply(update, context, data.renderer.message("mydata", keyboard(rows), stored=stored))
+    tables = await export.rows_about(data.db, chat_id, _person(update)) if stored else {}
+    if tables:
+        caption = data.renderer.finish(data.renderer.body("mydata_file", tables=list(tables)),
+                                       limit=MAX_CAPTION_LENGTH)
+        await send_file(update, context, caption, FILENAME,
+                        data_file(tables, chat_id, data.now()))
+
+
+async def privacy_notice(update: Update, context: Context) -> None:
+    """/privacy: what is kept, why, for how long, who sees it, and how to see or erase it."""
+    data = context.bot_data
+    await reply(update, context, data.renderer.message(
+        "privacy", skin_check=data.settings.skin_check, questions_days=answer_feedback.KEEP_DAYS,
+        outbox_days=outbox_store.KEEP_DAYS, error_tracking=bool(data.settings.sentry_dsn),
+        overwritten=data.db.dialect == SQLITE))
 
 
 async def forget(update: Update, context: Context) -> None:

@@ -27,7 +27,8 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": True,
 }
-SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"})
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                          "editMessageCaption"})
 
 
 @dataclass
@@ -169,7 +170,7 @@ class OfflineBotAPI(BaseRequest):
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "sendPhoto", "editMessageText", "editMessageCaption"):
+        if method in SEND_METHODS:
             return self._message(method, params)
         if method == "getChatMember":
             chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
@@ -198,6 +199,9 @@ class OfflineBotAPI(BaseRequest):
         if method == "sendPhoto":
             message["photo"] = [{"file_id": "photo", "file_unique_id": "photo",
                                  "width": 800, "height": 400}]
+            message["caption"] = to_plain(str(params.get("caption") or ""))
+        elif method == "sendDocument":
+            message["document"] = {"file_id": "document", "file_unique_id": "document"}
             message["caption"] = to_plain(str(params.get("caption") or ""))
         else:
             message["text"] = to_plain(str(params.get("text") or ""))

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import Bot, Update
+from telegram import Bot, InputFile, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import CallbackContext
@@ -85,3 +85,17 @@ async def send(bot: Bot, chat_id: int, out: Outgoing, *, thread: int | None = No
     else:
         await bot.send_message(chat_id, out.text, reply_markup=out.reply_markup(),
                                message_thread_id=thread, parse_mode=ParseMode.HTML)
+
+
+async def send_file(update: Update, context: AnyContext, out: Outgoing, filename: str,
+                    content: bytes) -> None:
+    """A file in the update's chat (and topic); the finished message is its caption."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    incoming = update.effective_message
+    in_topic = incoming is not None and incoming.is_topic_message
+    thread = incoming.message_thread_id if in_topic and incoming is not None else None
+    await once_more_after_short_flood(lambda: context.bot.send_document(
+        chat.id, InputFile(content, filename=filename), caption=out.text,
+        message_thread_id=thread, parse_mode=ParseMode.HTML))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import itertools
 import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -36,15 +39,33 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "bot.sqlite3"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test module that says BOTH_ENGINES = True runs each of its tests on SQLite and on
+    PostgreSQL; the others on SQLite, the default."""
+    if "engine" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BOTH_ENGINES", False)
+        metafunc.parametrize("engine", ["sqlite", "postgres"] if both else ["sqlite"],
+                             indirect=True)
+
+
 @pytest.fixture
-async def bot(library: Library, db_path: Path) -> AsyncIterator[Harness]:
-    settings = load_settings({"BOT_DATABASE": str(db_path), "BOT_ADMIN_IDS": "9000001"})
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+async def bot(library: Library, db_path: Path, engine: str,
+              request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    env = {"BOT_DATABASE": str(db_path), "BOT_ADMIN_IDS": "9000001"}
+    if engine == "postgres":
+        env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    settings = load_settings(env)
     api = OfflineBotAPI()
     # No background tick or sender: tests drive them with an injected clock, at full speed.
     app = build_application(settings, library, request=api, background=False,
                             limits=Limits(enabled=False))
     async with running(app):
-        yield Harness(app, api, db_path)
+        yield Harness(app, api, db_path, settings.database_url)
 
 
 # --- the store on both engines -------------------------------------------------------------
@@ -61,29 +82,58 @@ def postgres_server() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="gutskin-pg-"))
     folder.chmod(0o755)
     server = pgserver.get_server(folder, cleanup_mode="stop")
+    uri = server.get_uri()
+    # The schema is migrated once, into a template; each test's database is a copy of it
+    # (a file copy on the server: far quicker than migrating every time).
+    template = urlunsplit(urlsplit(uri)._replace(path=f"/{TEMPLATE}"))
+
+    async def prepare() -> None:
+        import asyncpg
+
+        admin = await asyncpg.connect(uri)
+        try:
+            await admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
+        finally:
+            await admin.close()
+        db = await open_database(template)
+        await db.close()
+
+    _in_thread(prepare())
     try:
-        yield server.get_uri()
+        yield uri
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
 
 
 _databases = itertools.count(1)
+TEMPLATE = "bot_template"
+
+
+def _in_thread(work: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to the end on a loop of its own (fixtures that are not async)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 @pytest.fixture
-async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
-    """A fresh, empty database on the session's server."""
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database on the session's server. A plain fixture (the database is
+    made from a thread with its own loop), so that async fixtures can ask for it too."""
     import asyncpg
 
     name = f"test_{os.getpid()}_{next(_databases)}"
-    admin = await asyncpg.connect(postgres_server)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+
+    async def create() -> None:
+        admin = await asyncpg.connect(postgres_server)
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+        finally:
+            await admin.close()
+
+    _in_thread(create())
     parts = urlsplit(postgres_server)
-    yield urlunsplit(parts._replace(path=f"/{name}"))
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

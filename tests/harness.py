@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import itertools
 import json
 import sqlite3
@@ -41,10 +43,12 @@ def _json(value: Any) -> Any:
 
 
 class Harness:
-    def __init__(self, app: Application, api: OfflineBotAPI, db_path: Path) -> None:  # type: ignore[type-arg]
+    def __init__(self, app: Application, api: OfflineBotAPI, db_path: Path,  # type: ignore[type-arg]
+                 database_url: str | None = None) -> None:
         self.app = app
         self.api = api
         self.db_path = db_path
+        self.database_url = database_url  # the test runs on PostgreSQL when set
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self.disclaimer = app.bot_data.renderer.disclaimer
@@ -113,15 +117,46 @@ class Harness:
         assert len(replies) == 1, [c.method for c in calls]
         return replies[0]
 
-    # --- the database file ----------------------------------------------------------------
+    # --- the database (file, or PostgreSQL) --------------------------------------------
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Read the store directly, as an operator would, on its own connection."""
+        if self.database_url:
+            return _postgres_rows(self.database_url, [(sql, params)])[0]
         with sqlite3.connect(self.db_path) as conn:
             return conn.execute(sql, params).fetchall()
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to prove that bad input changed nothing."""
+        if self.database_url:
+            [names] = _postgres_rows(self.database_url, [(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "'public' ORDER BY table_name", ())])
+            tables = [n[0] for n in names]
+            found = _postgres_rows(self.database_url,
+                                   [(f'SELECT * FROM "{t}"', ()) for t in tables])
+            return {t: sorted(rows, key=repr) for t, rows in zip(tables, found)}
         with sqlite3.connect(self.db_path) as conn:
             tables = [r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
             return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
                     for t in tables}
+
+
+def _postgres_rows(url: str, queries: list[tuple[str, tuple[Any, ...]]]
+                   ) -> list[list[tuple[Any, ...]]]:
+    """Run queries (SQLite's ? placeholders) on a connection of their own, in a thread with
+    its own event loop: a test reads the server the way it reads a SQLite file."""
+    import asyncpg
+
+    from bot.store.postgres import placeholders
+
+    async def fetch() -> list[list[tuple[Any, ...]]]:
+        conn = await asyncpg.connect(url)
+        try:
+            return [[tuple(r) for r in await conn.fetch(placeholders(sql), *params)]
+                    for sql, params in queries]
+        finally:
+            await conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()

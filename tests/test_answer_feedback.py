@@ -6,6 +6,9 @@ from tests.harness import Harness
 from tests.test_moderators import OWNER, world  # noqa: F401  (the fixture)
 from tests.test_reminder_setup import data_of
 
+# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_ENGINES = True
+
 
 async def test_an_answer_asks_if_it_helped_and_keeps_no_chat(world: Harness) -> None:  # noqa: F811
     answer = Harness.only_reply(await world.send("my son Jack is 4, is kefir good for him?",
@@ -16,7 +19,13 @@ async def test_an_answer_asks_if_it_helped_and_keeps_no_chat(world: Harness) -> 
     assert "noted" in calls[0].params["text"]
     rows = world.rows("SELECT question, found, helpful FROM answer_feedback")
     assert rows == [("my son [name] is #, is kefir good for him?", 1, 0)]
-    columns = [r[1] for r in world.rows("PRAGMA table_info(answer_feedback)")]
+    if world.database_url:
+        columns = [r[0] for r in world.rows(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'answer_feedback'")]
+    else:
+        columns = [r[1] for r in world.rows("PRAGMA table_info(answer_feedback)")]
+    assert "question" in columns
     assert not any("chat" in c or "user" in c for c in columns)
 
 

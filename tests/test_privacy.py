@@ -5,6 +5,9 @@ from __future__ import annotations
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of
 
+# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_ENGINES = True
+
 
 async def test_mydata_shows_it_and_forget_erases_it_all(bot: Harness) -> None:
     await bot.send("/remind 8am london")

@@ -10,6 +10,9 @@ from tests.harness import USER_ID, Harness, assert_lands_well
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at
 
+# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_ENGINES = True
+
 ZONE = "Europe/London"
 
 

@@ -11,7 +11,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -54,13 +54,14 @@ from bot.handlers import (
 from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
-from bot.store import campaigns, chats, open_database, outbox
+from bot.store import campaigns, chats, moderation, open_database, outbox
 from bot.store import feedback as answer_feedback
 from bot.store.outbox import Entry
 from bot.store.setup_state import SetupPersistence
 from bot.telegram import callbacks
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_order import OnePerChat
+from bot.views import menus
 from bot.views import outbox_rows as deliveries
 
 log = logging.getLogger(__name__)
@@ -248,9 +249,11 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
                          limits=data.limits, clock=lambda: data.clock(),
                          instance=INSTANCE, lease=data.settings.claim_lease,
                          on_idle=functools.partial(report_finished_campaigns, data))
-    commands = [BotCommand(name, text) for name, text in data.library.commands
-                if name != "skin" or data.settings.skin_check]  # BOT_SKIN_CHECK=off hides it
-    await app.bot.set_my_commands(commands)
+    # Menus by who is looking (people, group members, group admins, each moderator and owner
+    # in their own chat) and the profile's descriptions.
+    await menus.publish(app.bot, data.library, skin_check=data.settings.skin_check,
+                        owners=data.settings.admin_ids,
+                        moderators=[user for user, _, _ in await moderation.listing(data.db)])
     if data.background:
         await data.sender.start()
         queue = app.job_queue

@@ -18,7 +18,8 @@ async def test_start_greets_by_first_name_and_shows_every_topic(bot: Harness,
 
 
 async def test_command_menu_is_registered_at_start_up(bot: Harness) -> None:
-    calls = [c for c in bot.api.calls if c.method == "setMyCommands"]
+    calls = [c for c in bot.api.calls if c.method == "setMyCommands"
+             and _json(c.params["scope"])["type"] == "all_private_chats"]  # people's menu
     assert len(calls) == 1
     commands = {c["command"] for c in _json(calls[0].params["commands"])}
     assert {"start", "topics", "card", "help", "about", "disclaimer"} <= commands

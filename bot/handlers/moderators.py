@@ -14,6 +14,7 @@ from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.store import moderation
 from bot.telegram.send import reply
+from bot.views import menus
 
 
 # --- owners: moderators and the audit log ------------------------------------------------------
@@ -50,6 +51,12 @@ async def mod(update: Update, context: Context) -> None:
             f"{target} wasn't a moderator; nothing changed."
     if changed:
         await moderation.audit(data.db, user_id_of(update), f"mod {verb}", now, str(target))
+        # Their own chat's menu gains (or loses) the moderator commands.
+        if verb == "add":
+            await menus.show_moderator_menu(context.bot, data.library, target,
+                                            skin_check=data.settings.skin_check)
+        else:
+            await menus.drop_moderator_menu(context.bot, target)
     await say(update, context, message)
 
 

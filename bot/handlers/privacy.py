@@ -19,6 +19,7 @@ from bot.telegram import callbacks
 from bot.telegram.html import MAX_CAPTION_LENGTH
 from bot.telegram.message import Button, keyboard
 from bot.telegram.send import reply, send_file
+from bot.views import menus
 from bot.views.data_export import FILENAME, data_file
 
 SCHEDULE_NAMES = {"card": "daily card", "checkin": "habit check-in", "summary": "weekly summary",
@@ -92,7 +93,12 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif action.arg == "yes":
         if not await guards.may_change(update, context):
             return True
-        await privacy.erase(data.db, update.effective_chat.id, _person(update))  # type: ignore[union-attr]
+        person = _person(update)
+        was = await privacy.moderation_of(data.db, person) if person is not None else None
+        await privacy.erase(data.db, update.effective_chat.id, person)  # type: ignore[union-attr]
+        if person is not None and was and was["moderator"] \
+                and person not in data.settings.admin_ids:
+            await menus.drop_moderator_menu(context.bot, person)  # no longer a moderator
         for kept in (context.chat_data, context.user_data if _person(update) else None):
             if kept is not None:
                 kept.clear()  # a set-up or a broadcast being composed goes too

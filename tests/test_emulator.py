@@ -25,6 +25,7 @@ from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.telegram.html import to_plain
 from tests.loopback_api import REPLY_METHODS, Call, LoopbackBotAPI
+from tests.test_webhook import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:TEST-token"
@@ -38,6 +39,7 @@ class RunningBot:
     process: subprocess.Popen[bytes]
     log_path: Path
     disclaimer: str
+    health_port: int
 
     def ask(self, chat_id: int, push: Callable[[], Any]) -> Call:
         """Push one update and return the first message the bot sends or edits in reply."""
@@ -77,14 +79,15 @@ def bot(tmp_path_factory: pytest.TempPathFactory, library: Library) -> Iterator[
     api = LoopbackBotAPI().start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-               TELEGRAM_BASE_FILE_URL=api.base_file_url, BOT_DATABASE=str(tmp / "bot.sqlite3"))
+               TELEGRAM_BASE_FILE_URL=api.base_file_url, BOT_DATABASE=str(tmp / "bot.sqlite3"),
+               BOT_HEALTH_PORT=str(health_port := free_port()), BOT_LISTEN="127.0.0.1")
     log_path = tmp / "stderr.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=log)
     disclaimer = Renderer(ROOT / "content" / "templates", library).disclaimer
-    running = RunningBot(api, process, log_path, disclaimer)
+    running = RunningBot(api, process, log_path, disclaimer, health_port)
     try:
         # post_init registers the menu right before polling starts; updates pushed from
         # now on wait in the queue for the first getUpdates.
@@ -162,6 +165,14 @@ def test_a_refused_send_is_logged_and_apologised_for(bot: RunningBot) -> None:
     first, apology = [c for c in calls[before:] if _lands_in(c, chat)][:2]
     assert first.status == 400 and apology.status == 200
     assert_ends_with_disclaimer(apology, bot.disclaimer)
+
+
+def test_long_polling_serves_health_on_its_own_port(bot: RunningBot) -> None:
+    health = httpx.get(f"http://127.0.0.1:{bot.health_port}/healthz", timeout=10)
+    assert health.status_code == 200
+    assert health.json()["store"] == "ok" and health.json()["problems"] == []
+    # Polling takes no updates over HTTP: there is no webhook path to post to.
+    assert httpx.post(f"http://127.0.0.1:{bot.health_port}/", json={}).status_code in (404, 405)
 
 
 def test_sigterm_stops_it_cleanly_and_the_token_never_reaches_its_log(bot: RunningBot) -> None:

@@ -41,7 +41,15 @@ def serve(settings: Settings, library: Library) -> int:
     return asyncio.run(_serve(settings, library))
 
 
+def _not_a_bootstrap_abort(record: logging.LogRecord) -> bool:
+    """PTB logs a failed first call of long polling (deleteWebhook) with a traceback before
+    raising it; with_backoff then says so in one line and tries again."""
+    message = record.getMessage()
+    return not (message.startswith("Network Retry Loop (Bootstrap") and "Aborting" in message)
+
+
 async def _serve(settings: Settings, library: Library) -> int:
+    logging.getLogger("telegram.ext").addFilter(_not_a_bootstrap_abort)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -59,9 +67,15 @@ async def _serve(settings: Settings, library: Library) -> int:
             if settings.webhook:
                 await _set_webhook(app, settings, stop)
             else:
-                assert app.updater is not None
-                await app.updater.start_polling(allowed_updates=ALL_UPDATES,
-                                                error_callback=_polling_error(app))
+                updater = app.updater
+                assert updater is not None
+
+                async def start_polling() -> object:
+                    # Its first call (deleteWebhook) meets the network like getMe did.
+                    return await updater.start_polling(allowed_updates=ALL_UPDATES,
+                                                       error_callback=_polling_error(app))
+
+                await with_backoff(start_polling, stop, f"the Telegram Bot API at {where}")
             await stop.wait()
         finally:
             if app.updater is not None and app.updater.running:

@@ -50,3 +50,32 @@ def test_an_unreachable_bot_api_is_retried_with_backoff_not_a_crash(tmp_path: Pa
     assert all(f"127.0.0.1:{closed}" in line for line in tries), tries
     waits = [int(re.search(r"trying again in (\d+) s", line)[1]) for line in tries]  # type: ignore[index]
     assert waits[:3] == [1, 2, 4], tries
+
+
+def test_a_failure_as_polling_starts_is_retried_too(tmp_path: Path) -> None:
+    """getMe answered, then deleteWebhook (long polling's first call) meets a 502."""
+    from tests.loopback_api import LoopbackBotAPI
+
+    with LoopbackBotAPI() as api:
+        api.fail("deleteWebhook", 502, "Bad Gateway")
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("TELEGRAM_", "BOT_", "DATABASE_URL", "PORT", "SENTRY_"))}
+        env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                   BOT_DATABASE=str(tmp_path / "bot.sqlite3"))
+        log_path = tmp_path / "stderr.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                                       stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        try:
+            api.push_message("/help", chat_id=7301)
+            answered = api.wait_for(lambda calls: any(c.chat_id == 7301 for c in calls), 20)
+            assert [c.method for c in answered].count("deleteWebhook") == 2  # failed, then ok
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    text = log_path.read_text(errors="replace")
+    assert "Traceback" not in text, text
+    assert text.count("cannot be reached (Bad Gateway); trying again in 1 s") == 1, text

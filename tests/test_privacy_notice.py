@@ -29,7 +29,8 @@ async def test_privacy_says_what_is_kept_why_how_long_and_who_sees_it(bot: Harne
                   "habit check-in answers", "weekly skin checks",
                   f"kept for {feedback.KEEP_DAYS} days",
                   f"Notes of sent messages are deleted after {outbox.KEEP_DAYS} days",
-                  "I don't keep your name, your username or the messages you write",
+                  "I don't keep your name, your username or the messages you write, except the "
+                  "questions below",
                   "see only counts", "never what you wrote",
                   "/mydata shows all of it and sends it as a file", "/forget erases all of it",
                   "overwritten on disk"):

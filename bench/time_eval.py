@@ -56,23 +56,21 @@ class Outcome:
 
 
 def outcome(kind: str, text: str, aliases: dict[str, str]) -> Outcome:
-    """What the bot makes of the text, as bot/handlers/reminders.py reads it (from_sentence
-    and _one_line for a sentence, typed_answer's time step for an answer)."""
+    """What the bot makes of the text, through the functions its handlers call:
+    spoken_times.reminder_request for a message typed outside a set-up (from_sentence),
+    spoken_times.time_answer at /remind's time step (typed_answer)."""
     if kind == "sentence":
-        key = " ".join(text.lower().replace("’", "'").replace("'", "").split())
-        if not spoken_times.ASKS_FOR_REMINDER.match(key):
+        request = spoken_times.reminder_request(text, aliases)
+        if request is None:
             return Outcome("ignored")  # not a reminder request: answered as a question
-        request = spoken_times.parse_reminder(text, aliases)
-        if request.minute is None and request.zone is None and request.days is None:
+    else:
+        request = spoken_times.time_answer(text, aliases)
+        if request is None:
             return Outcome("refused")
-        if request.unknown:
-            return Outcome("refused")
-        days = request.days if request.days is not None else localtime.EVERY_DAY
-        return Outcome("set", request.minute, request.zone, days)
-    minute = localtime.parse_time(text.strip())
-    if minute is None:
+    if request.problem:
         return Outcome("refused")
-    return Outcome("set", minute, None, localtime.EVERY_DAY)
+    days = request.days if request.days is not None else localtime.EVERY_DAY
+    return Outcome("set", request.minute, request.zone, days)
 
 
 def one_line(text: str, aliases: dict[str, str]) -> Outcome:
@@ -80,7 +78,7 @@ def one_line(text: str, aliases: dict[str, str]) -> Outcome:
     request = spoken_times.parse_reminder(text, aliases)
     if request.minute is None and request.zone is None and request.days is None:
         return Outcome("refused")
-    if request.unknown:
+    if request.problem:
         return Outcome("refused")
     days = request.days if request.days is not None else localtime.EVERY_DAY
     return Outcome("set", request.minute, request.zone, days)

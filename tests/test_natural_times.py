@@ -8,7 +8,7 @@ from bot.delivery import localtime
 from bot.library.model import Library
 from bot.services.spoken_times import parse_reminder
 from tests.harness import Harness
-from tests.test_reminder_setup import after_zone, schedule, zone_step
+from tests.test_reminder_setup import after_zone, data_of, schedule, zone_step
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -78,8 +78,6 @@ async def test_an_unknown_zone_word_changes_nothing(bot: Harness) -> None:
 async def test_a_typed_check_in_time_is_taken_in_habits(bot: Harness) -> None:
     await bot.send("/remind 8am London")
     picker = Harness.only_reply(await bot.send("/habits"))
-    from tests.test_reminder_setup import data_of
-
     chosen = Harness.only_reply(await bot.press(data_of(picker, "🥦 Fibre-rich meal")))
     ask = Harness.only_reply(await bot.press(data_of(chosen, "✅ Done")))
     assert "What time should the daily check-in come" in ask.plain
@@ -96,3 +94,61 @@ async def test_summary_alone_says_what_is_set_and_words_move_it(bot: Harness) ->
     assert "Fri at 19:00 (Europe/London)" in moved.plain
     now = Harness.only_reply(await bot.send("/summary"))
     assert "Your weekly summary comes on Fri at 19:00 (Europe/London)" in now.plain
+
+
+async def test_a_zone_typed_with_the_time_skips_the_zone_question(bot: Harness) -> None:
+    await bot.send("/remind")
+    ask_days = Harness.only_reply(await bot.send("7pm GMT"))
+    assert "19:00, Europe/London. On which days?" in ask_days.plain
+    done = Harness.only_reply(await bot.press(data_of(ask_days, "Weekdays")))
+    assert "on weekdays at 19:00 (Europe/London)" in done.plain
+
+
+async def test_days_typed_with_the_time_are_not_asked_again(bot: Harness) -> None:
+    await bot.send("/remind")
+    zone_step(await bot.send("weekdays 7am"))
+    done = after_zone(await bot.send("I'm in Toronto"))  # a zone said in passing
+    assert "on weekdays at 07:00 (America/Toronto)" in done.plain
+    assert schedule(bot) == [("card", 7 * 60, localtime.WEEKDAYS, "America/Toronto")]
+
+
+async def test_a_request_with_no_time_starts_the_whole_set_up(bot: Harness) -> None:
+    ask_time = Harness.only_reply(await bot.send("hi, can you remind me to put my son's cream on"))
+    assert "What time would you like your card" in ask_time.plain
+    ask_zone = zone_step(await bot.send("half 7 in the evening"))
+    assert "Got it: 19:30" in ask_zone.plain
+    ask_days = after_zone(await bot.send("Glasgow"))
+    assert "19:30, Europe/London. On which days?" in ask_days.plain
+
+
+@pytest.mark.parametrize("question", ["can you remind me what fibre does?",
+                                      "my reminder didn't arrive at 8",
+                                      "I apply cream every day at 7am"])
+async def test_sentences_about_reminders_or_times_are_not_requests(bot: Harness,
+                                                                  question: str) -> None:
+    reply = Harness.only_reply(await bot.send(question))
+    assert "What time would you like your card" not in reply.plain
+    assert "nothing has changed" not in reply.plain
+    assert schedule(bot) == []
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("remind me every other day at 8pm", "not every other day or several times a day"),
+    ("remind me at 7am on weekdays and 9am on weekends", "at one time"),
+    ("remind me in an hour", "rather than “in an hour”"),
+])
+async def test_what_the_bot_cannot_do_is_said_and_changes_nothing(bot: Harness, typed: str,
+                                                                 said: str) -> None:
+    await bot.send("/remind 8am London")
+    before = bot.snapshot()
+    reply = Harness.only_reply(await bot.send(typed))
+    assert "nothing has changed" in reply.plain and said in reply.plain
+    assert bot.snapshot() == before
+
+
+async def test_two_times_at_the_time_step_ask_for_one(bot: Harness) -> None:
+    await bot.send("/remind")
+    before = bot.snapshot()
+    reply = Harness.only_reply(await bot.send("between 7 and 8pm"))
+    assert "isn't a time I can read" in reply.plain and "just one time" in reply.plain
+    assert bot.snapshot() == before

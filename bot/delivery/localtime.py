@@ -52,38 +52,85 @@ def next_occurrence(zone: tzinfo, minute_of_day: int, days: int, after: datetime
 
 
 # --- typed input ------------------------------------------------------------------------------
+_AMPM = r"(?:[ap]\.?\s?m+\.?|[ap](?![a-z]))"  # am, p.m., pm with a doubled m, or 9p
 _TIME = re.compile(
-    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?\s*h?\s*(?P<ampm>a\.?\s?m\.?|p\.?\s?m\.?)?$"
+    r"^(?P<h>\d{1,2})(?:\s*[:.;h]\s*(?P<m>\d{2})|\s+(?P<m2>\d{2})(?=\s*" + _AMPM + r"|$))?"
+    r"\s*(?:h|hrs?|hours)?\s*(?P<ampm>" + _AMPM + r")?$"
 )
+# 0800, 1930, 730pm, 1900 hrs: hours and minutes written together.
+_COMPACT = re.compile(r"^(?P<hm>\d{3,4})\s*(?P<unit>h|hrs?|hours)?\s*(?P<ampm>" + _AMPM + r")?$")
 _NAMED_TIMES = {"noon": 12 * 60, "midday": 12 * 60, "midnight": 0, "12 noon": 12 * 60,
                 "12 midday": 12 * 60, "12 midnight": 0}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-_PAST = re.compile(r"^(?P<part>half|quarter|\d{1,2}|ten|twenty|five|twenty five)\s+(?P<dir>past|"
-                   r"after|to|til|till)\s+(?P<h>\d{1,2}|[a-z]+)$")
+_TEENS = {"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNITS = {k: v for k, v in _NUMBER_WORDS.items() if v < 10}
+# "eight thirty", "seven forty five", "nine oh five": an hour word and a minutes word.
+_SPOKEN_NUMBER = re.compile(
+    r"\b(?:(?P<tens>" + "|".join(_TENS) + r")(?:[\s-](?P<unit>" + "|".join(_UNITS) + r"))?"
+    r"|(?P<oh>oh|o)[\s-](?P<ohunit>" + "|".join(_UNITS) + r")"
+    r"|(?P<word>" + "|".join([*_TEENS, *_NUMBER_WORDS]) + r"))\b"
+)
+_PAST = re.compile(r"^(?P<part>half|quarter|\d{1,2})\s+(?P<dir>past|after|to|til|till)\s+"
+                   r"(?P<h>\d{1,2})$")
+_HALF = re.compile(r"^half\s+(?P<h>\d{1,2})$")  # "half 8": half past eight, as in Britain
 # Words around a time that say which half of the day, or only fill the sentence.
-_MORNING = re.compile(r"\b(?:in the morning|this morning|tomorrow morning|morning|am)\b")
+_MORNING = re.compile(r"\b(?:in the morning|this morning|tomorrow morning|morning)\b")
 _EVENING = re.compile(r"\b(?:in the (?:evening|afternoon)|this (?:evening|afternoon)|tonight|"
-                      r"at night|evening|afternoon|night|pm)\b")
-_FILLER = re.compile(r"\b(?:at|around|about|tomorrow|today|every day|o ?clock|oclock|please)\b")
+                      r"at night|evening|afternoon|night)\b")
+_FILLER = re.compile(r"\b(?:at|around|about|approx|approximately|roughly|tomorrow|today|"
+                     r"every day|o ?clock|oclock|please|pls|ish)\b")
 
 
-def parse_time(text: str) -> int | None:
+def plain(text: str) -> str:
+    """Lower case, apostrophes gone, number words as digits, and every mark that cannot be
+    part of a time or a zone (?!, emoji, brackets) a space: '7AM!!' -> '7am', 'eight thirty'
+    -> '8 30', 'Europe/London' stays."""
+    text = text.lower().replace("’", "'").replace("'", "")
+    text = re.sub(r"[^a-z0-9:.;+\-/_\s]", " ", text)
+    text = re.sub(r"(?<=[a-z0-9])-ish\b|(?<=\d)ish\b", " ", text)  # 9ish, 8pm-ish
+    text = _SPOKEN_NUMBER.sub(_number_digits, text)
+    return " ".join(text.replace(" .", " ").strip(" .").split())
+
+
+def _number_digits(match: re.Match[str]) -> str:
+    if match["tens"]:
+        return str(_TENS[match["tens"]] + (_UNITS[match["unit"]] if match["unit"] else 0))
+    if match["oh"]:
+        return f"0{_UNITS[match['ohunit']]}"
+    word = match["word"]
+    return str(_TEENS.get(word) or _NUMBER_WORDS[word])
+
+
+def parse_time(text: str, *, compact: bool = True) -> int | None:
     """Minutes after midnight for a time as people write it: 8, 8am, 8 am, 08:00, 19:30,
-    7.30pm, 8:30 p.m., 20h, 20h30, noon, midnight, half past 7, quarter to 9, 7 in the
-    evening, 7:30 tomorrow morning. None if it is not a time."""
-    text = " ".join(text.strip().lower().replace("’", "'").replace("'", "").split())
+    7.30pm, 8:30 p.m., 9p, 20h, 20h30, 0800, 1930, 730pm, noon, midnight, half past 7,
+    half 8, quarter to 9, eight thirty pm, 7 in the evening, 9ish, 7:30 tomorrow morning.
+    A bare hour is the morning's. None if it is not a time. With compact=False four digits
+    alone (a year, in a date) are not read as a time."""
+    text = plain(text)
     if text in _NAMED_TIMES:
         return _NAMED_TIMES[text]
-    half = "pm" if _EVENING.search(text) and not re.search(r"\d\s*p\.?\s?m", text) else \
-        "am" if _MORNING.search(text) and not re.search(r"\d\s*a\.?\s?m", text) else ""
-    core = _EVENING.sub(" ", _MORNING.sub(" ", text)) if half else text
-    core = " ".join(_FILLER.sub(" ", core).split())
+    morning, evening = bool(_MORNING.search(text)), bool(_EVENING.search(text))
+    if morning and evening:
+        return None  # "8 in the morning tonight"
+    half = "pm" if evening else "am" if morning else ""
+    core = " ".join(_FILLER.sub(" ", _EVENING.sub(" ", _MORNING.sub(" ", text))).split())
     if core in _NAMED_TIMES:
         return _NAMED_TIMES[core]
-    minute = _spoken(core) if _PAST.match(core) else _clock(core)
+    if _PAST.match(core):
+        minute = _spoken(core)
+    elif _HALF.match(core):
+        hour = int(_HALF.match(core)["h"])  # type: ignore[index]
+        minute = hour * 60 + 30 if hour < 24 else None
+    else:
+        minute = _clock(core, compact)
     if minute is None or not half:
         return minute
+    if re.search(r"\d\s*" + _AMPM, core):  # "9pm tonight" agrees; "9am tonight" does not
+        return minute if (minute >= 12 * 60) == (half == "pm") else None
     hour = minute // 60
     if hour > 12 or (half == "am" and hour == 12 and not core.startswith("12")):
         return minute if hour > 12 and half == "pm" else None
@@ -94,32 +141,40 @@ def parse_time(text: str) -> int | None:
     return minute
 
 
-def _clock(text: str) -> int | None:
+def _clock(text: str, compact: bool = True) -> int | None:
     match = _TIME.match(text)
-    if not match:
-        return None
-    hour, minute = int(match["h"]), int(match["m"] or 0)
-    ampm = (match["ampm"] or "").replace(".", "").replace(" ", "")
+    if match:
+        hour, minute = int(match["h"]), int(match["m"] or match["m2"] or 0)
+    else:
+        whole = _COMPACT.match(text)
+        # Four digits alone may be a year (in a date) unless the caller says otherwise.
+        if whole is None or (not compact and not whole["unit"] and not whole["ampm"]):
+            return None
+        digits = whole["hm"]
+        if len(digits) == 3 and not whole["ampm"] and not whole["unit"]:
+            return None  # "730" alone is more likely a number than a time
+        hour, minute = int(digits[:-2]), int(digits[-2:])
+        match = whole
+    ampm = (match["ampm"] or "").replace(".", "").replace(" ", "").rstrip("m")
     if minute > 59:
         return None
     if ampm:
         if not 1 <= hour <= 12:
             return None
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
+        hour = hour % 12 + (12 if ampm == "p" else 0)
     elif hour > 23:
         return None
     return hour * 60 + minute
 
 
 def _spoken(text: str) -> int | None:
-    """"half past 7", "quarter to 9", "20 past 6"."""
+    """"half past 7", "quarter to 9", "20 past 6" (number words are digits by now)."""
     match = _PAST.match(text)
     assert match is not None
-    hour = _NUMBER_WORDS.get(match["h"]) if not match["h"].isdigit() else int(match["h"])
-    if hour is None or not 0 <= hour <= 23:
+    hour = int(match["h"])
+    if not 0 <= hour <= 23:
         return None
-    part = {"half": 30, "quarter": 15, "ten": 10, "twenty": 20, "five": 5,
-            "twenty five": 25}.get(match["part"])
+    part = {"half": 30, "quarter": 15}.get(match["part"])
     if part is None:
         part = int(match["part"])
         if not 0 < part < 60:
@@ -212,7 +267,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime | None:
     for split in (len(words) - 1, len(words) - 2):  # "18:30" or "7.30 pm" at the end
         if split < 0:
             continue
-        minute = parse_time(" ".join(words[split:]))
+        minute = parse_time(" ".join(words[split:]), compact=False)
         if minute is not None:
             day_words = words[:split]
             break

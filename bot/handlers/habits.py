@@ -111,7 +111,7 @@ async def summary_command(update: Update, context: Context) -> None:
         return
     request = parse_reminder(" ".join(args), data.library.zone_aliases)
     days, minute = request.days, request.minute
-    if days is None or minute is None or request.unknown:
+    if days is None or minute is None or request.problem:
         await reply(update, context, data.renderer.message("bad_summary"))
         return
     if not await may_change(update, context):

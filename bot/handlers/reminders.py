@@ -14,7 +14,13 @@ from bot.handlers.guards import may_change, may_change_quietly
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
 from bot.services.location_zone import zone_at
-from bot.services.spoken_times import ASKS_FOR_REMINDER, parse_reminder
+from bot.services.spoken_times import (
+    ReminderRequest,
+    parse_reminder,
+    reminder_request,
+    time_answer,
+    zone_answer,
+)
 from bot.services.subscriptions import CARD
 from bot.telegram import callbacks
 from bot.telegram.message import Outgoing
@@ -56,21 +62,25 @@ async def begin(update: Update, context: Context, only: str | None = None) -> No
             data.renderer, nonce, card.local_minute, settings.zone_name))
 
 
-async def _one_line(update: Update, context: Context, text: str) -> None:
-    """/remind 8am PST, /remind every weekday at 7pm, or a sentence asking for a reminder:
-    what was understood is filled in, and the set-up asks only for the rest."""
+async def _one_line(update: Update, context: Context, text: str,
+                    request: ReminderRequest | None = None) -> None:
+    """/remind 8am PST, /remind every weekday at 7pm, or (with its `request` already read) a
+    sentence asking for a reminder: what was understood is filled in, and the set-up asks
+    only for the rest. A sentence that says nothing of when starts the whole set-up."""
     data = context.bot_data
-    request = parse_reminder(text, data.library.zone_aliases)
-    if request.minute is None and request.zone is None and request.days is None:
-        problem = f"I couldn't find a time of day in “{text[:40]}”."
-    elif request.unknown:
-        problem = f"“{request.unknown[:40]}” is not a time zone I know."
-    else:
-        problem = ""
-    if problem:
-        await reply(update, context, data.renderer.message("bad_remind_line", problem=problem))
+    sentence = request is not None
+    if request is None:
+        request = parse_reminder(text, data.library.zone_aliases)
+    nothing = request.minute is None and request.zone is None and request.days is None
+    if request.problem or (nothing and not sentence):
+        await reply(update, context, data.renderer.message(
+            "bad_remind_line", problem=request.problem or "no_time",
+            words=request.unknown or text))
         return
     await remember_chat(update, context)
+    if nothing:  # "can you remind me to put her cream on?": time, zone and days in turn
+        await begin(update, context)
+        return
     zone_name = request.zone
     if zone_name is None:
         settings = await subscriptions.load(data.db, chat_id_of(update))
@@ -88,13 +98,17 @@ async def _one_line(update: Update, context: Context, text: str) -> None:
 
 
 async def from_sentence(update: Update, context: Context, text: str) -> bool:
-    """"remind me every weekday at 7pm" typed as a message starts the reminder set-up."""
-    key = " ".join(text.lower().replace("’", "'").replace("'", "").split())
-    if not ASKS_FOR_REMINDER.match(key):
+    """"remind me every weekday at 7pm" typed as a message starts the reminder set-up. While
+    a set-up waits for an answer, only a message that asks for a reminder in words does:
+    "every day at 8pm" is then that set-up's answer."""
+    flow = current_flow(context)
+    waiting = bool(flow and flow.get("step"))
+    request = reminder_request(text, context.bot_data.library.zone_aliases, bare_ok=not waiting)
+    if request is None:
         return False
     if not await may_change(update, context):
         return True
-    await _one_line(update, context, text)
+    await _one_line(update, context, text, request)
     return True
 
 
@@ -132,13 +146,15 @@ async def typed_answer(update: Update, context: Context) -> bool:
         return False
     data = context.bot_data
     text = message.text.strip()
+    aliases = data.library.zone_aliases
+    timed = time_answer(text, aliases) if flow["step"] in ("time", "habit_time") else None
     if flow["step"] in ("time", "habit_time"):
-        minute = localtime.parse_time(text)
+        minute = timed.minute if timed is not None and not timed.problem else None
         zone_name = None
         answered = minute is not None
     else:
         minute = None
-        zone_name = localtime.parse_zone(text, dict(data.library.zone_aliases))
+        zone_name = zone_answer(text, aliases)
         answered = zone_name is not None
     if message.chat.type != ChatType.PRIVATE:
         if not answered and not await may_change_quietly(update, context):
@@ -146,12 +162,16 @@ async def typed_answer(update: Update, context: Context) -> bool:
         if answered and not await may_change(update, context):
             return True
     if flow["step"] in ("time", "habit_time"):
-        if minute is None:
-            await reply(update, context, data.renderer.message("bad_time", text=text))
+        if minute is None and timed is not None and timed.problem == "unknown_zone":
+            await reply(update, context, data.renderer.message("bad_zone", text=timed.unknown))
+        elif minute is None:
+            await reply(update, context, data.renderer.message(
+                "bad_time", text=text, problem=timed.problem if timed else ""))
         elif flow["step"] == "habit_time":  # the /habits check-in time, typed not tapped
             await habits.save_checkin_time(update, context, minute)
         else:
-            await _after_time(update, context, minute)
+            assert timed is not None
+            await _after_time(update, context, minute, timed.zone, timed.days)
         return True
     if zone_name is None:
         await reply(update, context, data.renderer.message("bad_zone", text=text))
@@ -160,14 +180,26 @@ async def typed_answer(update: Update, context: Context) -> bool:
     return True
 
 
-async def _after_time(update: Update, context: Context, minute: int) -> None:
+async def _after_time(update: Update, context: Context, minute: int, zone: str | None = None,
+                      days: int | None = None) -> None:
+    """The time is known; a zone or days typed with it ("7pm GMT", "weekdays 7am") are taken
+    too, and the set-up asks only for what is still missing."""
     data = context.bot_data
     flow = flow_state(context)
     if flow.get("only") == "time":
+        await _save(update, context, minute, zone or flow["zone"], days or flow["days"])
+        return
+    if zone:
+        flow["zone"] = zone
+    if days:
+        flow.update(days=days, days_given=True)
+    if flow.get("zone") and (flow.get("prefilled") or flow.get("days_given")):
         await _save(update, context, minute, flow["zone"], flow["days"])
         return
-    if flow.get("prefilled") and flow.get("zone"):  # zone and days came with the request
-        await _save(update, context, minute, flow["zone"], flow["days"])
+    if flow.get("zone"):  # said with the time: the days are next
+        flow.update(step="days", minute=minute)
+        await reply(update, context, reminder_views.ask_days(
+            data.renderer, flow["nonce"], minute, flow["zone"]), edit=True)
         return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, chat_id_of(update))
@@ -198,7 +230,7 @@ async def _after_zone(update: Update, context: Context, zone_name: str,
     if fresh:
         await reply(update, context, reminder_views.zone_noted(data.renderer, zone_name,
                                                                located))
-    if flow.get("only") == "zone" or flow.get("prefilled"):
+    if flow.get("only") == "zone" or flow.get("prefilled") or flow.get("days_given"):
         await _save(update, context, flow["minute"], zone_name, flow["days"], fresh=fresh)
         return
     flow.update(step="days", zone=zone_name)

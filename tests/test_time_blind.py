@@ -1,0 +1,91 @@
+"""The blind set of reminder times (tests/data/times/blind1.yaml, written without reading the
+parser) as a regression, through the real Application: each answer is typed at /remind's
+time step, each sentence as a message, and the set-up is then followed to its end as a person
+would (a zone if asked, "Every day" if the days are asked) to see what was saved.
+bench/time_eval.py measures the same set with accuracy per category."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.delivery import localtime
+from bot.telegram.offline import ApiCall
+from tests.harness import Harness
+from tests.test_reminder_setup import data_of, schedule
+
+CASES = yaml.safe_load(
+    (Path(__file__).parent / "data" / "times" / "blind1.yaml").read_text(encoding="utf-8"))
+DAYS = {name.lower(): 1 << i for i, name in enumerate(localtime.DAY_NAMES)}
+ASKED_ZONE = "UTC"  # what the person answers when asked for their zone
+
+
+def _minute(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _question(replies: list[ApiCall]) -> tuple[str, ApiCall] | None:
+    for call in replies:
+        text = call.plain
+        if "What time would you like your card" in text:
+            return "time", call
+        if "Which time zone are you in?" in text:
+            return "zone", call
+        if "On which days?" in text:
+            return "days", call
+        if "All set" in text:
+            return "done", call
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:03d}" for i in range(len(CASES))])
+async def test_blind_case(bot: Harness, case: dict[str, Any]) -> None:
+    text, kind = str(case["text"]), case.get("kind", "answer")
+    if kind == "answer":
+        assert _question(Harness.replies(await bot.send("/remind")))[0] == "time"  # type: ignore[index]
+    replies = Harness.replies(await bot.send(text))
+    if case.get("refuse"):
+        assert len(replies) == 1 and "nothing has changed" in replies[0].plain, \
+            [r.plain for r in replies]
+        assert schedule(bot) == []
+        return
+    asked: list[str] = []
+    for _ in range(5):
+        found = _question(replies)
+        assert found is not None, f"{text!r} was not taken: {[r.plain for r in replies]}"
+        step, call = found
+        if step == "done":
+            break
+        asked.append(step)
+        if step == "time":
+            replies = Harness.replies(await bot.send("08:00"))
+        elif step == "zone":
+            shown = re.search(r"Got it: (\d\d:\d\d)", call.plain)
+            assert shown is not None
+            if case.get("time") is not None:  # the time it read, said back before the zone
+                assert _minute(shown.group(1)) == _minute(case["time"])
+            replies = Harness.replies(await bot.send(ASKED_ZONE))
+        else:
+            replies = Harness.replies(await bot.press(data_of(call, "Every day")))
+    [(kind_saved, minute, days, zone)] = schedule(bot)
+    assert kind_saved == "card"
+    # The time: read from the text, or asked for when the text had none.
+    if case.get("time") is None:
+        assert "time" in asked
+    else:
+        assert "time" not in asked and minute == _minute(case["time"])
+    # The zone: read from the text, or asked for.
+    if case.get("zone"):
+        assert "zone" not in asked and zone == case["zone"]
+    else:
+        assert "zone" in asked and zone == ASKED_ZONE
+    # The days: read from the text (then not asked again), or every day.
+    if case.get("days"):
+        assert "days" not in asked and days == sum(DAYS[d] for d in case["days"])
+    else:
+        assert days == localtime.EVERY_DAY

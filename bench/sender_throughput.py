@@ -6,18 +6,23 @@
 2. Limits on, against a fake that answers 429 to anything over Telegram's limits: the rate
    achieved as a share of the allowed 30/s, and how many 429s it caused.
 
-    python bench/sender_throughput.py [--messages 5000] [--limited 450]
+    python bench/sender_throughput.py [--messages 5000] [--limited 450] [--store both]
+
+--store sqlite|postgres|both: the outbox in a SQLite file, in PostgreSQL (a throwaway server
+from the pgserver package, not pinned: it shares the machine's two cores), or each in turn.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from telegram import Bot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from bench.pg import new_database, postgres_server  # noqa: E402
 from bot.delivery.sender import Limits, Sender  # noqa: E402
 from bot.library.content import load_library  # noqa: E402
 from bot.library.render import Renderer  # noqa: E402
@@ -35,7 +41,7 @@ from bot.store import (
 )
 from bot.store.outbox import Entry  # noqa: E402
 from bot.telegram.transport import AiohttpRequest  # noqa: E402
-from bot.views.outbox_rows import render_row  # noqa: E402
+from bot.views.outbox_rows import prepare, render_row  # noqa: E402
 from tests.loopback_api import LoopbackBotAPI  # noqa: E402
 
 SERVER = """
@@ -56,6 +62,8 @@ class _Data:
     def __init__(self) -> None:
         self.library = load_library(ROOT / "content")
         self.renderer = Renderer(ROOT / "content" / "templates", self.library)
+        self.db: object = None
+        self.audiences: dict[int, str | None] = {}
 
 
 def make_bot(base_url: str, stock: bool = False) -> Bot:
@@ -65,7 +73,7 @@ def make_bot(base_url: str, stock: bool = False) -> Bot:
     return Bot("123456:BENCH-token", base_url=base_url, request=request)
 
 
-async def fill(path: Path, chats: int) -> None:
+async def fill(path: Path | str, chats: int) -> None:
     db = await open_database(path)
     await db.executemany("INSERT INTO chats (id, kind, first_seen, last_seen) "
                          "VALUES (?, 'private', 0, 0)", [(c,) for c in range(1, chats + 1)])
@@ -75,13 +83,15 @@ async def fill(path: Path, chats: int) -> None:
     await db.close()
 
 
-async def run_sender(base_url: str, path: Path, limits: Limits, count: int) -> float:
+async def run_sender(base_url: str, path: Path | str, limits: Limits, count: int) -> float:
     data = _Data()
     db = await open_database(path)
+    data.db = db  # the daily card's greeting reads whom the chat's cards are for
     bot = make_bot(base_url)
     await bot.initialize()
     sender = Sender(bot, db, lambda row: render_row(data, row), limits=limits,  # type: ignore[arg-type]
-                    in_flight=CONCURRENCY)
+                    in_flight=CONCURRENCY,
+                    prepare=lambda rows: prepare(data, rows))  # type: ignore[arg-type]
     start = time.perf_counter()
     await sender.start()
     while sender.sent < count:
@@ -117,7 +127,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--limited", type=int, default=450, help="messages with limits on")
+    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
+    stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
+    with contextlib.ExitStack() as stack:
+        server_url = stack.enter_context(postgres_server()) if "postgres" in stores else ""
+
+        def target(tmp: str, name: str, store: str) -> str:
+            return new_database(server_url) if store == "postgres" else str(Path(tmp) / name)
+
+        run_all(args, stores, target)
+
+
+def run_all(args: argparse.Namespace, stores: list[str], target: Callable[[str, str, str], str]
+            ) -> None:
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(ROOT)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -126,30 +149,35 @@ def main() -> None:
             os.sched_setaffinity(0, {0})  # the bot on one core, the fake on the other
         assert server.stdout is not None
         base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}/bot"
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "bench.sqlite3"
-            asyncio.run(fill(path, args.messages))
-            stock = asyncio.run(run_bare(base_url, args.messages, stock=True))
-            bare = asyncio.run(run_bare(base_url, args.messages, stock=False))
-            ours = asyncio.run(run_sender(base_url, path, Limits(enabled=False), args.messages))
-        print(f"limits off, one core: sender {ours:,.0f} msg/s (target >= 1,000); bare PTB "
-              f"send loop on the same transport {bare:,.0f} msg/s (ratio {ours / bare:.2f}); "
-              f"bare PTB loop on PTB's stock httpx transport {stock:,.0f} msg/s "
-              f"(sender is {ours / stock:.1f}x)")
+        stock = asyncio.run(run_bare(base_url, args.messages, stock=True))
+        bare = asyncio.run(run_bare(base_url, args.messages, stock=False))
+        print(f"baselines: bare PTB send loop on the bot's transport {bare:,.0f} msg/s; on "
+              f"PTB's stock httpx transport {stock:,.0f} msg/s")
+        for store in stores:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = target(tmp, "bench.sqlite3", store)
+                asyncio.run(fill(path, args.messages))
+                ours = asyncio.run(run_sender(base_url, path, Limits(enabled=False),
+                                              args.messages))
+            print(f"[{store}] limits off, bot on one core: sender {ours:,.0f} msg/s (target "
+                  f">= 1,000); ratio to the bare loop on the same transport {ours / bare:.2f}; "
+                  f"{ours / stock:.1f}x the stock httpx loop")
     finally:
         assert server.stdin is not None
         server.stdin.close()
         server.wait(timeout=10)
 
-    with LoopbackBotAPI(enforce_limits=True) as strict, tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "limited.sqlite3"
-        asyncio.run(fill(path, args.limited))
-        asyncio.run(run_sender(strict.base_url, path, Limits(), args.limited))
-        times = sorted(strict.send_times)
-        rate = (len(times) - 1) / (times[-1] - times[0])
-        print(f"limits on: {rate:.1f} msg/s over {len(times)} messages = {rate / 30:.1%} of "
-              f"Telegram's 30/s (target >= 95%); 429s from the strict fake: "
-              f"{strict.rejected_429}")
+    for store in stores:
+        with LoopbackBotAPI(enforce_limits=True) as strict, \
+                tempfile.TemporaryDirectory() as tmp:
+            path = target(tmp, "limited.sqlite3", store)
+            asyncio.run(fill(path, args.limited))
+            asyncio.run(run_sender(strict.base_url, path, Limits(), args.limited))
+            times = sorted(strict.send_times)
+            rate = (len(times) - 1) / (times[-1] - times[0])
+            print(f"[{store}] limits on: {rate:.1f} msg/s over {len(times)} messages = "
+                  f"{rate / 30:.1%} of Telegram's 30/s (target >= 95%); 429s from the strict "
+                  f"fake: {strict.rejected_429}")
 
 
 if __name__ == "__main__":

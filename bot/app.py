@@ -248,6 +248,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     data.sender = Sender(data.bulk_bot, data.db, functools.partial(deliveries.render_row, data),
                          limits=data.limits, clock=lambda: data.clock(),
                          instance=INSTANCE, lease=data.settings.claim_lease,
+                         prepare=functools.partial(deliveries.prepare, data),
                          on_idle=functools.partial(report_finished_campaigns, data))
     # Menus by who is looking (people, group members, group admins, each moderator and owner
     # in their own chat) and the profile's descriptions.

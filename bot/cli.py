@@ -43,7 +43,33 @@ def _prepare(shell: bool = False, webhook: bool = False) -> tuple[Settings, Libr
             print(f"content/{problem}", file=sys.stderr)
         print("error: content/ has problems (above); the bot did not start", file=sys.stderr)
         return 1
+    store_error = asyncio.run(store_problem(settings))
+    if store_error:
+        print(f"error: {store_error}", file=sys.stderr)
+        return 2
     return settings, library
+
+
+STORE_CHECK_SECONDS = 9  # a bad store must be one line and an exit within 10 s
+
+
+async def store_problem(settings: Settings) -> str | None:
+    """Open the store once (creating and migrating it) before anything else starts: a bad
+    BOT_DATABASE or DATABASE_URL is one line naming the variable, never a traceback or a
+    process that hangs."""
+    from bot.store.connect import open_database
+    from bot.store.db import StoreError
+
+    try:
+        db = await asyncio.wait_for(open_database(settings.store), STORE_CHECK_SECONDS)
+    except StoreError as exc:
+        return f"{settings.store_variable}: {exc}"
+    except TimeoutError:
+        return f"{settings.store_variable}: no answer within {STORE_CHECK_SECONDS} s"
+    except OSError as exc:
+        return f"{settings.store_variable}: {exc.strerror or exc}"
+    await db.close()
+    return None
 
 
 def run(webhook: bool = False) -> int:

@@ -34,6 +34,9 @@ class BotData:
 
     def __init__(self) -> None:
         self.clock: Callable[[], float] = time.time
+        # Whom each daily card about to be sent is for: filled a batch at a time by
+        # views.outbox_rows.prepare, taken by render_row.
+        self.audiences: dict[int, str | None] = {}
         self.background = True  # the minute tick and the sender run by themselves
         self.error_reports = ErrorReports()  # owners' error reports: a few an hour at most
 

@@ -104,10 +104,12 @@ class Sender:
                  clock: Callable[[], float] = time.time, batch: int = 200,
                  in_flight: int = 64,
                  on_idle: Callable[[], Awaitable[object]] | None = None,
-                 instance: str = "", lease: float = CLAIM_LEASE) -> None:
+                 instance: str = "", lease: float = CLAIM_LEASE,
+                 prepare: Callable[[list[Row]], Awaitable[object]] | None = None) -> None:
         self.bot = bot
         self.db = db
         self.render = render
+        self.prepare = prepare  # called with each claimed batch before it is rendered
         self.limits = limits
         self.clock = clock
         self.batch = batch
@@ -258,6 +260,8 @@ class Sender:
             self.last_cycle = time.monotonic()
             return 0
         active = await chats.active_ids(self.db, {r.chat_id for r in rows})
+        if self.prepare is not None:
+            await self.prepare([r for r in rows if r.chat_id in active])
         for row in rows:
             now = self.clock()
             if row.chat_id not in active:

@@ -41,6 +41,18 @@ async def about(db: Database, chat_id: int) -> str | None:
     return row[0] if row else None
 
 
+async def about_many(db: Database, chat_ids: list[int]) -> dict[int, str | None]:
+    """Whose skin for each chat (None when not said): one query for a batch of sends."""
+    found: dict[int, str | None] = dict.fromkeys(chat_ids)
+    for start in range(0, len(chat_ids), 500):  # under SQLite's bound-parameter limit
+        chunk = chat_ids[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        for row in await db.fetchall(
+                f"SELECT chat_id, about FROM skin_profiles WHERE chat_id IN ({marks})", chunk):
+            found[int(row[0])] = row[1]
+    return found
+
+
 async def set_about(db: Database, chat_id: int, who: str) -> None:
     await db.execute(
         "INSERT INTO skin_profiles (chat_id, about) VALUES (?, ?) "

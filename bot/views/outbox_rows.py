@@ -16,6 +16,20 @@ from bot.views import habits as habit_views
 from bot.views import reminders as reminder_views
 from bot.views import skin as skin_views
 
+_UNKNOWN = object()
+_PREPARED_MAX = 10_000  # rows claimed but skipped never pop theirs: start afresh past this
+
+
+async def prepare(data: BotData, rows: list[Row]) -> None:
+    """Before a batch is sent: whom each daily card is for, in one query rather than one per
+    row (on PostgreSQL a round trip per message would cost a third of the send rate)."""
+    ids = sorted({r.chat_id for r in rows if r.kind in ("card", "card_later")})
+    if not ids:
+        return
+    if len(data.audiences) > _PREPARED_MAX:
+        data.audiences.clear()
+    data.audiences.update(await skin_store.about_many(data.db, ids))
+
 
 async def render_row(data: BotData, row: Row) -> Outgoing | None:
     """None when there is nothing to send any more (card removed, habits switched off)."""
@@ -23,8 +37,12 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
         card = data.library.cards.get(row.payload)
         if card is None:
             return None
-        # Read when sent, so a changed answer (/who) shows in the very next card.
-        who = await skin_store.about(data.db, row.chat_id)
+        # Read when sent (prepared with its batch), so a changed answer (/who) shows in the
+        # very next card.
+        who = data.audiences.pop(row.chat_id, _UNKNOWN)
+        if who is _UNKNOWN:
+            who = await skin_store.about(data.db, row.chat_id)
+        assert who is None or isinstance(who, str)
         return reminder_views.reminder_card(data.renderer, card, later=row.kind == "card_later",
                                             who=who)
     if row.kind in ("checkin", "summary"):

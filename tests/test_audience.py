@@ -12,6 +12,8 @@ from tests.test_reminder_delivery import deliver_day, subscribe
 from tests.test_reminder_setup import data_of
 
 GROUP, ADMIN = -100555, 42
+# The daily card's choice reads who each chat is for in a query of its own (store/readers.py).
+BOTH_ENGINES = True
 
 
 async def choose(bot: Harness, label: str) -> None:

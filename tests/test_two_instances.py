@@ -11,10 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_application, running
+from bot.config import load_settings
+from bot.delivery.sender import Limits
+from bot.library.model import Library
 from bot.store import campaigns
 from bot.store.connect import open_database
+from bot.telegram.offline import OfflineBotAPI
 from tests.crash import kill_when, start_bot, stop
+from tests.harness import Harness
 from tests.loopback_api import LoopbackBotAPI
+from tests.test_reminder_setup import after_zone, data_of, zone_step
 
 RECIPIENTS = 10_000
 REMINDERS = 2_000  # the first 2,000 also have a daily card due this minute
@@ -115,3 +122,25 @@ def test_instance_ids_name_the_process() -> None:
     from bot.app import INSTANCE
 
     assert re.fullmatch(r".+:\d+:[0-9a-f]{6}", INSTANCE)
+
+
+async def test_a_set_up_started_on_one_instance_carries_on_at_the_other(
+        library: Library, postgres_url: str, tmp_path: Path) -> None:
+    """Behind a load balancer a person's next tap may reach another instance, both running."""
+    settings = load_settings({"DATABASE_URL": postgres_url, "BOT_ADMIN_IDS": "9000001",
+                              "BOT_DATABASE": str(tmp_path / "unused.sqlite3")})
+    apps = [build_application(settings, library, request=OfflineBotAPI(), background=False,
+                              limits=Limits(enabled=False)) for _ in range(2)]
+    async with running(apps[0]) as one, running(apps[1]) as two:
+        first = Harness(one, one.bot.request, tmp_path, postgres_url)  # type: ignore[arg-type]
+        second = Harness(two, two.bot.request, tmp_path, postgres_url)  # type: ignore[arg-type]
+        ask_time = Harness.only_reply(await first.send("/remind"))
+        await one.update_persistence()  # what PTB does every second
+        zone_step(await second.press(data_of(ask_time, "08:00")))
+        await two.update_persistence()
+        ask_days = after_zone(await first.send("Toronto"))
+        await one.update_persistence()
+        done = Harness.only_reply(await second.press(data_of(ask_days, "Every day")))
+        assert "All set" in done.plain
+    assert first.rows("SELECT s.local_minute, s.days, c.timezone FROM schedules s JOIN chats c "
+                      "ON c.id = s.chat_id") == [(480, 127, "America/Toronto")]

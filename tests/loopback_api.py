@@ -518,8 +518,11 @@ class LoopbackBotAPI:
         message["caption" if captioned else "text"] = text
         if method.startswith("edit"):
             message["edit_date"] = now
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        # Telegram's Message carries only an inline keyboard back; a reply keyboard (or its
+        # removal) stays with the person's client.
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
         self._last_message[chat_id] = message
         return message
 

@@ -10,8 +10,13 @@ import zlib
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from bot.library.model import Library
 from bot.services import stats
+from bot.store import Database
+from bot.store import stats as stats_store
+from bot.store.db import StoreError
 from bot.telegram import html as telegram_html
 from tests.harness import DISCLAIMER_WORDS, Harness
 
@@ -129,6 +134,60 @@ async def test_gather_counts_every_figure(bot: Harness, library: Library) -> Non
     sent = dict(zip(s.days, s.sent_per_day))
     assert {d.isoformat(): n for d, n in sent.items() if n} == {
         "2025-05-26": 1, "2025-06-08": 1, "2025-06-09": 1, "2025-06-12": 2, "2025-06-15": 1}
+
+
+async def test_days_over_are_counted_once_and_today_stays_live(bot: Harness,
+                                                                library: Library) -> None:
+    """A second /stats reads the days already over from what the first kept: the same
+    figures, and a message sent since then today counts at once."""
+    await seed(bot, library)
+    db = bot.app.bot_data.db
+    first = await stats.gather(db, library, NOW)
+    today = NOW // DAY
+    # NOW is noon: every chart day before today ended long enough ago to be kept.
+    assert [r[0] for r in bot.rows("SELECT day FROM sent_per_day ORDER BY day")] == list(
+        range(today - 29, today))
+    assert await stats.gather(db, library, NOW) == first  # read back: the very same figures
+
+    await db.execute("INSERT INTO outbox (chat_id, kind, dedupe_key, status, not_before, "
+                     "created, sent_at) VALUES (1, 'card', 'today', 'sent', 0, 0, ?)",
+                     (NOW - 60,))
+    second = await stats.gather(db, library, NOW)
+    assert (second.cards_7d, second.cards_30d, second.sent_7d, second.sent_30d) == (3, 5, 5, 8)
+    assert second.sent_per_day == first.sent_per_day[:-1] + (first.sent_per_day[-1] + 1,)
+    assert dataclasses.replace(second, cards_7d=2, cards_30d=4, sent_7d=4, sent_30d=7,
+                               sent_per_day=first.sent_per_day) == first
+
+
+async def test_a_day_just_over_is_counted_but_not_kept_yet(bot: Harness,
+                                                           library: Library) -> None:
+    """At 00:30 yesterday's last sends may still be being marked: yesterday is counted from
+    the outbox each time until an hour has passed."""
+    db = bot.app.bot_data.db
+    midnight = NOW - NOW % DAY
+    await db.execute("INSERT INTO outbox (chat_id, kind, dedupe_key, status, not_before, "
+                     "created, sent_at) VALUES (1, 'card', 'late', 'sent', 0, 0, ?)",
+                     (midnight - 1,))
+    s = await stats.gather(db, library, midnight + 1800)
+    assert s.sent_per_day[-2:] == (1, 0)
+    assert (midnight // DAY - 1,) not in bot.rows("SELECT day FROM sent_per_day")
+    assert len(bot.rows("SELECT day FROM sent_per_day")) == 28
+    s = await stats.gather(db, library, midnight + 3600)
+    assert s.sent_per_day[-2:] == (1, 0)
+    assert (midnight // DAY - 1,) in bot.rows("SELECT day FROM sent_per_day")
+
+
+async def test_kept_days_on_both_engines(store: Database) -> None:
+    """A day is kept once; /stats reads it back on the read-only session, which refuses to
+    open a transaction."""
+    await stats_store.keep_sent_days(store, [(20_000, 5, 3), (20_001, 7, 2)])
+    await stats_store.keep_sent_days(store, [(20_001, 9, 9)])  # kept already: unchanged
+    async with stats_store.reading(store) as reader:
+        assert await stats_store.sent_days(reader, 20_000, 20_005) == {
+            20_000: (5, 3), 20_001: (7, 2)}
+        assert await stats_store.sent_days(reader, 20_001, 20_001) == {20_001: (7, 2)}
+        with pytest.raises(StoreError):
+            reader.transaction()
 
 
 async def test_gather_on_an_empty_database(bot: Harness, library: Library) -> None:

@@ -30,6 +30,7 @@ SERIES_DAYS = 30
 TOP_CARDS = 5
 TOP_TOPICS = 5
 GROUP_KINDS = ("group", "supergroup")
+SETTLED = 3600  # a UTC day's sends are all marked this long after it ends
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,24 @@ class Stats:
 
 
 async def gather(db: Database, library: Library, now: int, *, skin: bool = False) -> Stats:
-    """Every figure, in a handful of queries whose cost does not grow with Python loops.
+    """Every figure, in a handful of queries whose cost does not grow with Python loops, read
+    on the store's read-only session: however long the report takes at scale, the bot's
+    writes (and every reply that makes one) never wait for it.
 
-    chats, card_views and checkins have no index that helps, so each costs a scan (the
-    per-day query sorts only the chats of the last 30 days; card_views sorts all its rows,
-    the slowest part at scale); outbox is read through its sent_at index one slice at a time,
-    so no sort is needed and the shared connection is held only briefly. COUNT(*) FILTER
-    needs SQLite 3.30 or later.
+    The chats' counts cost one scan; the new chats per day, the reads per card and the
+    check-ins are index range scans; the messages sent are counted once per settled day and
+    kept (_sent), through a covering index on outbox (sent_at, status, kind) (migration 9).
+    COUNT(*) FILTER needs SQLite 3.30 or later.
     """
+    async with stats_store.reading(db) as reader:
+        stats, counted = await _gather(reader, library, now, skin)
+    if counted:  # a few rows at most, once a day
+        await stats_store.keep_sent_days(db, counted)
+    return stats
+
+
+async def _gather(db: Database, library: Library, now: int,
+                  skin: bool) -> tuple[Stats, tuple[tuple[int, int, int], ...]]:
     today = datetime.fromtimestamp(now, UTC).date()
     days = tuple(today - timedelta(days=SERIES_DAYS - 1 - i) for i in range(SERIES_DAYS))
     series_start = _midnight(days[0])
@@ -122,19 +133,7 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
         if day >= 1:
             new_per_day[day - 1] = count
 
-    # Slices that never straddle a day boundary or the 7-day cut, each an index range scan.
-    edges = sorted({month, week, now + 1} | {_midnight(d) for d in days})
-    sent_per_day = [0] * SERIES_DAYS
-    cards_7d = cards_30d = sent_7d = sent_30d = 0
-    for lo, hi in zip(edges, edges[1:]):
-        sent, cards = await stats_store.sent_between(db, lo, hi)
-        sent_30d += sent
-        cards_30d += cards
-        if lo >= week:
-            sent_7d += sent
-            cards_7d += cards
-        if lo >= series_start:
-            sent_per_day[(lo - series_start) // DAY] += sent
+    sent = await _sent(db, now)
 
     reads = await stats_store.reads_per_card(db)
     order = {c.id: i for i, c in enumerate(library.reading_order())}
@@ -163,9 +162,56 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
     return Stats(
         now=now, active=active, paused=paused, stopped=stopped, blocked=blocked,
         active_private=private, active_groups=groups, new_7d=new_7d, new_30d=new_30d,
-        cards_7d=cards_7d, cards_30d=cards_30d, sent_7d=sent_7d, sent_30d=sent_30d,
+        cards_7d=sent.cards_7d, cards_30d=sent.cards_30d, sent_7d=sent.sent_7d,
+        sent_30d=sent.sent_30d,
         top_cards=top_cards, top_topics=top_topics, habits=tuple(rates), days=days,
-        new_per_day=tuple(new_per_day), sent_per_day=tuple(sent_per_day), skin=community,
+        new_per_day=tuple(new_per_day), sent_per_day=sent.per_day, skin=community,
+    ), sent.counted
+
+
+@dataclass(frozen=True)
+class _Sent:
+    per_day: tuple[int, ...]  # the chart's 30 UTC days, today's so far last
+    sent_7d: int
+    sent_30d: int
+    cards_7d: int
+    cards_30d: int
+    counted: tuple[tuple[int, int, int], ...]  # (day, sent, cards) of settled days counted now
+
+
+async def _sent(db: Database, now: int) -> _Sent:
+    """Messages sent, and of them daily cards, per UTC day and in the 7 and 30 days to `now`.
+
+    A day over for SETTLED seconds is counted once and kept (sent_per_day): a row's sent_at
+    is when Telegram took it, so no later send lands in a past day. Only today, the part of
+    the day before the chart that the 30 days reach into, the part of a day after the 7-day
+    cut, and days not yet kept are counted from outbox, each an index range scan."""
+    today = now // DAY
+    first = today - (SERIES_DAYS - 1)
+    week = now - 7 * DAY
+    week_day = week // DAY
+    kept = await stats_store.sent_days(db, first, today - 1)
+    per_day: dict[int, tuple[int, int]] = {}
+    counted: list[tuple[int, int, int]] = []
+    for day in range(first, today):
+        if day in kept:
+            per_day[day] = kept[day]
+            continue
+        per_day[day] = await stats_store.sent_between(db, day * DAY, (day + 1) * DAY)
+        if (day + 1) * DAY + SETTLED <= now:
+            counted.append((day, *per_day[day]))
+    per_day[today] = await stats_store.sent_between(db, today * DAY, now + 1)
+    # The 30 days begin inside the day before the chart's first; the 7 days inside week_day.
+    before = await stats_store.sent_between(db, now - 30 * DAY, first * DAY)
+    tail = await stats_store.sent_between(db, week, (week_day + 1) * DAY)
+    recent = [per_day[day] for day in range(week_day + 1, today + 1)]
+    return _Sent(
+        per_day=tuple(per_day[day][0] for day in range(first, today + 1)),
+        sent_7d=tail[0] + sum(s for s, _ in recent),
+        sent_30d=before[0] + sum(s for s, _ in per_day.values()),
+        cards_7d=tail[1] + sum(c for _, c in recent),
+        cards_30d=before[1] + sum(c for _, c in per_day.values()),
+        counted=tuple(counted),
     )
 
 

@@ -35,6 +35,11 @@ class Transcript:
         self.button_message: dict[str, Any] | None = None
 
     def show(self, call: ApiCall) -> None:
+        if call.method == "answerCallbackQuery" and call.params.get("text"):
+            # On a phone a short pop-up over the chat (a "thanks, noted" after 👎, say).
+            self.out.write(f"── bot (pop-up): {call.params['text']}\n\n")
+            self.out.flush()
+            return
         if call.method not in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             return
         marker = {"editMessageText": " (edited)", "sendPhoto": " (picture)",

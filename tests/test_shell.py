@@ -40,3 +40,14 @@ def test_no_token_starts_the_shell(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Local shell" in result.stdout and "/topics" in result.stdout
     assert (tmp_path / "shell.sqlite3").exists()
+
+
+def test_a_pressed_thumbs_down_shows_its_pop_up(tmp_path: Path) -> None:
+    """👎 answers with a pop-up, not a message: the shell shows it too, or a newcomer would
+    think the press did nothing."""
+    result = _run(["shell"], "is kefir good for eczema\n", tmp_path)
+    numbers = [line.split("]")[0].strip(" [") for line in result.stdout.splitlines()
+               if "👎" in line]
+    assert numbers, result.stdout
+    result = _run(["shell"], f"is kefir good for eczema\n{numbers[0]}\n", tmp_path)
+    assert "── bot (pop-up): Thank you: noted" in result.stdout, result.stdout

@@ -70,10 +70,16 @@ async def follow_up(update: Update, context: AnyContext, out: Outgoing) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    incoming = update.effective_message
-    in_topic = incoming is not None and incoming.is_topic_message
-    thread = incoming.message_thread_id if in_topic and incoming is not None else None
+    thread = _thread_of(update)
     await once_more_after_short_flood(lambda: send(context.bot, chat.id, out, thread=thread))
+
+
+def _thread_of(update: Update) -> int | None:
+    """The forum topic the update came from, so that an answer lands in the same topic."""
+    incoming = update.effective_message
+    if incoming is None or not incoming.is_topic_message:
+        return None
+    return incoming.message_thread_id
 
 
 async def send(bot: Bot, chat_id: int, out: Outgoing, *, thread: int | None = None) -> None:
@@ -93,9 +99,7 @@ async def send_file(update: Update, context: AnyContext, out: Outgoing, filename
     chat = update.effective_chat
     if chat is None:
         return
-    incoming = update.effective_message
-    in_topic = incoming is not None and incoming.is_topic_message
-    thread = incoming.message_thread_id if in_topic and incoming is not None else None
+    thread = _thread_of(update)
     await once_more_after_short_flood(lambda: context.bot.send_document(
         chat.id, InputFile(content, filename=filename), caption=out.text,
         message_thread_id=thread, parse_mode=ParseMode.HTML))

@@ -9,9 +9,6 @@ from bot.telegram.offline import ApiCall
 from tests.harness import USER_ID, Harness
 from tests.test_reminder_times import at
 
-# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
-BOTH_ENGINES = True
-
 NOW = at("Europe/London", "2026-11-24T09:00")
 
 

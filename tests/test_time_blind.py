@@ -1,8 +1,9 @@
-"""The blind set of reminder times (tests/data/times/blind1.yaml, written without reading the
-parser) as a regression, through the real Application: each answer is typed at /remind's
-time step, each sentence as a message, and the set-up is then followed to its end as a person
-would (a zone if asked, "Every day" if the days are asked) to see what was saved.
-bench/time_eval.py measures the same set with accuracy per category."""
+"""The blind sets of reminder times (tests/data/times/blind*.yaml, each written by someone who
+had read neither the parser nor the other sets) as a regression, through the real
+Application: each answer is typed at /remind's time step, each sentence as a message, and the
+set-up is then followed to its end as a person would (a zone if asked, "Every day" if the
+days are asked) to see what was saved. bench/time_eval.py measures the same sets with
+accuracy per category."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from bot.telegram.offline import ApiCall
 from tests.harness import Harness
 from tests.test_reminder_setup import data_of, schedule
 
-CASES = yaml.safe_load(
-    (Path(__file__).parent / "data" / "times" / "blind1.yaml").read_text(encoding="utf-8"))
+CASES = [case for path in sorted((Path(__file__).parent / "data" / "times").glob("blind*.yaml"))
+         for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
 DAYS = {name.lower(): 1 << i for i, name in enumerate(localtime.DAY_NAMES)}
 ASKED_ZONE = "UTC"  # what the person answers when asked for their zone
 

@@ -74,14 +74,14 @@ _SPOKEN_NUMBER = re.compile(
     r"|(?P<word>" + "|".join([*_TEENS, *_NUMBER_WORDS]) + r"))\b"
 )
 _PAST = re.compile(r"^(?P<part>half|quarter|\d{1,2})\s+(?P<dir>past|after|to|til|till)\s+"
-                   r"(?P<h>\d{1,2})$")
+                   r"(?P<h>\d{1,2})(?:\s*(?P<ampm>" + _AMPM + r"))?$")
 _HALF = re.compile(r"^half\s+(?P<h>\d{1,2})$")  # "half 8": half past eight, as in Britain
 # Words around a time that say which half of the day, or only fill the sentence.
 _MORNING = re.compile(r"\b(?:in the morning|this morning|tomorrow morning|morning)\b")
 _EVENING = re.compile(r"\b(?:in the (?:evening|afternoon)|this (?:evening|afternoon)|tonight|"
                       r"at night|evening|afternoon|night)\b")
 _FILLER = re.compile(r"\b(?:at|around|about|approx|approximately|roughly|tomorrow|today|"
-                     r"every day|o ?clock|oclock|please|pls|ish)\b")
+                     r"every day|o ?clock|oclock|please|pls|plz|ish|x+)\b")
 
 
 def plain(text: str) -> str:
@@ -91,8 +91,22 @@ def plain(text: str) -> str:
     text = text.lower().replace("’", "'").replace("'", "")
     text = re.sub(r"[^a-z0-9:.;+\-/_\s]", " ", text)
     text = re.sub(r"(?<=[a-z0-9])-ish\b|(?<=\d)ish\b", " ", text)  # 9ish, 8pm-ish
+    text = _WORD_CLOCK.sub(_word_clock, text)
     text = _SPOKEN_NUMBER.sub(_number_digits, text)
     return " ".join(text.replace(" .", " ").strip(" .").split())
+
+
+# "six fifteen", "eight thirty", "nine oh five": an hour word, then a minutes word, said as a
+# clock time ("6:15"), so that no am/pm is needed to tell it from two numbers.
+_WORD_CLOCK = re.compile(
+    r"\b(?P<hour>" + "|".join(_NUMBER_WORDS) + r")\s+(?P<minutes>(?:"
+    + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(_UNITS) + r"))?|(?:oh|o)[\s-](?:"
+    + "|".join(_UNITS) + r")|" + "|".join(_TEENS) + r"|ten|eleven|twelve)\b")
+
+
+def _word_clock(match: re.Match[str]) -> str:
+    minutes = _SPOKEN_NUMBER.sub(_number_digits, match["minutes"])
+    return f"{_NUMBER_WORDS[match['hour']]}:{int(minutes):02d}"
 
 
 def _number_digits(match: re.Match[str]) -> str:
@@ -172,6 +186,11 @@ def _spoken(text: str) -> int | None:
     match = _PAST.match(text)
     assert match is not None
     hour = int(match["h"])
+    ampm = (match["ampm"] or "").replace(".", "").replace(" ", "").rstrip("m")
+    if ampm:  # "quarter to 7 pm"
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "p" else 0)
     if not 0 <= hour <= 23:
         return None
     part = {"half": 30, "quarter": 15}.get(match["part"])

@@ -25,7 +25,7 @@ _DAY_PART = (r"in the morning|in the evening|in the afternoon|at night|tonight|t
 # A time inside a sentence. Not after + or - ("UTC+10") nor inside a longer number.
 _TIME = re.compile(
     r"(?<![\w:.+\-])(?:"
-    r"(?:half|quarter|\d{1,2})\s+(?:past|after|to|til|till)\s+\d{1,2}"
+    r"(?:half|quarter|\d{1,2})\s+(?:past|after|to|til|till)\s+\d{1,2}(?:\s*" + _AMPM + r")?"
     r"|half\s+\d{1,2}"
     r"|(?:12\s+)?(?:noon|midday|midnight)"
     r"|\d{1,2}\s+\d{2}\s*" + _AMPM +  # "8 30 pm", from "eight thirty pm"
@@ -66,7 +66,7 @@ _DAYS = re.compile(
     rf"(?:\s+(?P<part>{_PART}))?(?:\s+only)?\b"
 )
 _EXCEPT = re.compile(rf"\b(?:except(?: for)?|but not|apart from|other than|excluding|not on)"
-                     rf"\s+(?:on\s+)?(?P<list>{_LIST})\b")
+                     rf"\s+(?:on\s+)?(?:the\s+)?(?:(?P<weekends>weekends?)|(?P<list>{_LIST}))\b")
 _AMBIGUOUS_DAY = re.compile(r"^(?:sun|sat|wed|mon)$")
 _TIME_SHAPED = re.compile(r"\d\s*[:.;h]\s*\d|\d\s*" + _AMPM)
 # A time that says its own half of the day: the days' "every night" does not move it.
@@ -86,8 +86,11 @@ _FILLER = _words("""
     reminding me us set setup up send give get have can could would will you u want like daily
     card cards a an the at on in every each time zone timezone around about tomorrow today
     start starting from and of it one only is be standard daylight summer saving savings
-    local sometime
+    local sometime tonight this evening morning afternoon night x xx xxx
 """)
+# A half of the day said apart from the time ("tonight at 10", "in the morning, at 7").
+_PART_OF_DAY = re.compile(r"\b(?P<pm>tonight|this evening|in the evening|this afternoon)\b|"
+                          r"\b(?P<am>this morning|tomorrow morning|in the morning)\b")
 # Words that show the rest of the sentence says what the reminder is for ("to put cream on",
 # "about her wet wraps", "I think"), not a time zone someone tried to name.
 _MARKERS = _words("""
@@ -147,6 +150,9 @@ def parse_reminder(text: str, aliases: Mapping[str, str]) -> ReminderRequest:
             return ReminderRequest(None, None, None, offset.group(), "unknown_zone")
         rest = _blank(rest, offset.start(), offset.end())
     days, hint, rest = _read_days(rest)
+    part = _PART_OF_DAY.search(rest)
+    if part and not hint:
+        hint = "pm" if part["pm"] else "am"
     # In a sentence that says what the reminder is for, a lone number is a quantity ("my 2
     # kids"), not a time, unless "at" and the like come before it.
     sentence = any(word in _MARKERS for word in rest.split())
@@ -263,7 +269,7 @@ def _read_days(rest: str) -> tuple[int | None, str, str]:
     hint = ""
     excepted = 0
     for match in list(_EXCEPT.finditer(rest)):  # before the days: "except sunday" is none
-        excepted |= _day_list(match["list"])
+        excepted |= localtime.WEEKENDS if match["weekends"] else _day_list(match["list"])
         rest = _blank(rest, match.start(), match.end())
     for match in list(_DAYS.finditer(rest)):
         if match["list"] and not match["lead"] and _AMBIGUOUS_DAY.match(match["list"].strip()):

@@ -87,6 +87,17 @@ async def test_enqueueing_the_same_reminder_twice_is_a_no_op(bot: Harness) -> No
     assert bot.rows("SELECT COUNT(*) FROM outbox") == [(1,)]
 
 
+async def test_a_reminder_moved_later_the_same_day_brings_no_second_card(bot: Harness) -> None:
+    """The day's card went at 08:00; moved to 20:00 that day, the reminder waits for
+    tomorrow: one daily card per local day, whatever the time says."""
+    await subscribe(bot)
+    assert len(await deliver_day(bot, "2026-11-01")) == 1
+    bot.app.bot_data.clock = lambda: at(ZONE, "2026-11-01T09:00")
+    await bot.send("/remind 20:00 London")
+    assert await deliver_day(bot, "2026-11-01", "20:00") == []
+    assert len(await deliver_day(bot, "2026-11-02", "20:00")) == 1
+
+
 async def test_habit_check_in_answers_progress_and_weekly_summary(bot: Harness) -> None:
     await subscribe(bot)
     picker = Harness.only_reply(await bot.send("/habits"))

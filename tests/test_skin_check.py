@@ -385,7 +385,7 @@ async def test_the_weekly_offer_comes_with_the_summary_once_a_week(bot: Harness)
                if "weekly skin check?" in c.plain]
     assert offer.button_labels == ["🩺 Start the skin check", "🔕 Stop these offers"]
     assert bot.rows("SELECT dedupe_key FROM outbox WHERE kind = 'skin_offer'") == \
-        [(f"skin_offer:{USER_ID}:week-2026-11-02",)]
+        [(f"skin_offer:week-2026-11-02:{USER_ID}",)]
     await bot.send("/summary sunday 18:00")
     assert not [c for c in await deliver_day(bot, "2026-11-08", "18:00")
                 if "weekly skin check?" in c.plain]  # same week: already offered
@@ -398,8 +398,8 @@ async def test_the_weekly_offer_comes_with_the_summary_once_a_week(bot: Harness)
     await do_check(bot, [1] * 7)
     assert not [c for c in await deliver_day(bot, "2026-11-22", "18:00")
                 if "weekly skin check?" in c.plain]
-    assert bot.rows("SELECT status FROM outbox WHERE dedupe_key LIKE 'skin_offer:%week-2026-11-16'"
-                    ) == [("skipped",)]
+    assert bot.rows("SELECT status FROM outbox WHERE dedupe_key LIKE ?",
+                    ("skin_offer:week-2026-11-16:%",)) == [("skipped",)]
     stop = Harness.only_reply(await bot.press(data_of(offer, "🔕 Stop these offers")))
     assert "No more weekly skin check offers" in stop.plain
     assert bot.rows("SELECT COUNT(*) FROM schedules WHERE kind = 'skin_offer'") == [(0,)]

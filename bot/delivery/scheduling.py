@@ -30,6 +30,17 @@ class TickResult:
     deferred: int = 0
 
 
+def occasion_key(kind: str, chat_id: int, occasion: str) -> str:
+    """A scheduled message's dedupe key: one per chat, kind and occasion (a local day, or a
+    week), so a second enqueue of the same occasion is a no-op.
+
+    The occasion comes before the chat: a minute's new keys then sit together in the key's
+    index, in today's part of it, instead of each beside that chat's older keys. At 1M
+    subscribers with 45 days of rows kept, that is thousands of index pages fewer rewritten in
+    the busiest minute (bench/tick_scale.py)."""
+    return f"{kind}:{occasion}:{chat_id}"
+
+
 def next_due_minute(zone_name: str, minute_of_day: int, days: int, after: int) -> int:
     """The epoch minute of the next occurrence strictly after `after` (epoch seconds)."""
     at = localtime.next_occurrence(localtime.zone(zone_name), minute_of_day, days,
@@ -84,12 +95,13 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 if card is None:
                     moves.append((nxt, last_card, chat_id, kind))
                     continue
-                entries.append(Entry(chat_id, "card", f"card:{chat_id}:{day}", card.id))
+                entries.append(Entry(chat_id, "card", occasion_key("card", chat_id, day),
+                                     card.id))
                 views.append((chat_id, card.id, now, now))
                 last_card = card.id
             else:
-                entries.append(Entry(chat_id, kind, f"{kind}:{chat_id}:{_occasion(kind, day)}",
-                                     day))
+                entries.append(Entry(chat_id, kind,
+                                     occasion_key(kind, chat_id, _occasion(kind, day)), day))
             moves.append((nxt, last_card, chat_id, kind))
         result.enqueued += await schedules.record_tick(db, entries, now, moves, views)
         if len(rows) < CHUNK:

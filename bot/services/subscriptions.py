@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.delivery import localtime
-from bot.delivery.scheduling import next_due_minute
+from bot.delivery.scheduling import next_due_minute, occasion_key
 from bot.store import outbox, schedules
 from bot.store.db import Database
 
@@ -135,6 +135,7 @@ async def send_later(db: Database, chat_id: int, card_id: str, now: int) -> int 
     day = datetime.fromtimestamp(now, localtime.zone(zone_name)).date().isoformat()
     when = now + LATER_SECONDS
     new = await outbox.enqueue(db, [outbox.Entry(chat_id, CARD_LATER,
-                                                 f"{CARD_LATER}:{chat_id}:{day}", card_id,
+                                                 occasion_key(CARD_LATER, chat_id, day),
+                                                 card_id,
                                                  not_before=when)], now)
     return when if new else None

@@ -1,0 +1,172 @@
+"""The busiest minute on PostgreSQL: 1,000,000 subscribers, 20,000 due at once, the store in
+a throwaway server (the pgserver package), beside bare asyncpg doing the same SQL work.
+
+    python bench/tick_postgres.py [--subscribers 1000000] [--busiest 20000]
+                                  [--history-days 0] [--repeat 2]
+
+The store is built once (COPY) into a template database; the tick and the baseline each run
+on a fresh copy of it, so both meet the same rows. Exits 1 when the tick enqueued a
+different number of rows than were due. `python bench/tick_scale.py --store postgres` runs
+this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+
+from bench.pg import postgres_server  # noqa: E402
+from bot.delivery import scheduling  # noqa: E402
+from bot.delivery.scheduling import occasion_key  # noqa: E402
+from bot.library.content import load_library  # noqa: E402
+from bot.store import open_database  # noqa: E402
+from bot.store.postgres import placeholders  # noqa: E402
+from bot.store.readers import DUE_READERS_SQL  # noqa: E402
+from bot.store.schedules import DUE_SQL  # noqa: E402
+
+DAY_MINUTE = 30_000_000  # an epoch minute in 2027: nothing else is due
+BUSY = DAY_MINUTE + 8 * 60
+ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata"]
+
+
+def _url(server: str, name: str) -> str:
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+async def build(server: str, subscribers: int, busiest: int, cards: list[str],
+                history_days: int) -> None:
+    admin = await asyncpg.connect(server)
+    await admin.execute('CREATE DATABASE "base"')
+    await admin.close()
+    db = await open_database(_url(server, "base"))  # the bot's own migrations
+    await db.close()
+    rng = random.Random(7)
+    due = set(rng.sample(range(1, subscribers + 1), busiest))
+    conn = await asyncpg.connect(_url(server, "base"))
+    try:
+        await conn.copy_records_to_table(
+            "chats", columns=["id", "kind", "first_seen", "last_seen", "timezone"],
+            records=[(c, "private", 1, 1, ZONES[c % len(ZONES)])
+                     for c in range(1, subscribers + 1)])
+        minutes = [BUSY if c in due else DAY_MINUTE + rng.randrange(8 * 60 + 1, 24 * 60)
+                   for c in range(1, subscribers + 1)]
+        await conn.copy_records_to_table(
+            "schedules", columns=["chat_id", "kind", "local_minute", "days", "next_due"],
+            records=[(c, "card", 480, 127, minutes[c - 1]) for c in range(1, subscribers + 1)])
+        await conn.copy_records_to_table(
+            "card_views", columns=["chat_id", "card_id", "first_read", "last_read"],
+            records=[(c, card, 1, rng.randrange(1, 10_000))
+                     for c in range(1, subscribers + 1) for card in rng.sample(cards, 3)])
+        for day in range(history_days):  # a settled daily card per subscriber per day
+            at = (BUSY - (day + 1) * 1440) * 60
+            date = f"h{day}"
+            await conn.copy_records_to_table(
+                "outbox", columns=["chat_id", "kind", "dedupe_key", "payload", "priority",
+                                   "status", "not_before", "created", "sent_at"],
+                records=[(c, "card", occasion_key("card", c, date), cards[0], 0, "sent", at,
+                          at, at) for c in range(1, subscribers + 1)])
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
+
+
+async def copy_of_base(server: str, name: str) -> str:
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "base"')
+    finally:
+        await admin.close()
+    return _url(server, name)
+
+
+async def time_tick(url: str, library: object) -> tuple[float, int]:
+    db = await open_database(url)
+    try:
+        start = time.perf_counter()
+        result = await scheduling.enqueue_due(db, library, BUSY * 60 + 1)  # type: ignore[arg-type]
+        return time.perf_counter() - start, result.enqueued
+    finally:
+        await db.close()
+
+
+async def time_bare(url: str, card: str) -> float:
+    """Bare asyncpg, in one transaction: the due query and whose cards, an outbox row per
+    due chat with the bot's key, each schedule moved on a day, a card view upserted each;
+    every write one statement with arrays."""
+    conn = await asyncpg.connect(url)
+    try:
+        now = BUSY * 60 + 1
+        start = time.perf_counter()
+        async with conn.transaction():
+            rows = await conn.fetch(placeholders(DUE_SQL.format(concat="string_agg")), BUSY,
+                                    50_000)
+            await conn.fetch(placeholders(DUE_READERS_SQL), BUSY)
+            ids = [r[0] for r in rows]
+            await conn.execute(
+                "INSERT INTO outbox (chat_id, kind, dedupe_key, payload, priority, not_before, "
+                "created) SELECT c, 'card', k, $3, 0, $4, $4 FROM unnest($1::bigint[], "
+                "$2::text[]) AS t(c, k) ON CONFLICT DO NOTHING",
+                ids, [occasion_key("card", c, "today") for c in ids], card, now)
+            await conn.execute(
+                "UPDATE schedules s SET next_due = s.next_due + 1440, last_card = $2 "
+                "FROM unnest($1::bigint[]) AS t(c) WHERE s.chat_id = t.c AND s.kind = 'card'",
+                ids, card)
+            await conn.execute(
+                "INSERT INTO card_views (chat_id, card_id, first_read, last_read) "
+                "SELECT c, $2, $3, $3 FROM unnest($1::bigint[]) AS t(c) "
+                "ON CONFLICT (chat_id, card_id) DO UPDATE SET last_read = excluded.last_read, "
+                "times = card_views.times + 1", ids, card, now)
+        return time.perf_counter() - start
+    finally:
+        await conn.close()
+
+
+async def run(server: str, args: argparse.Namespace) -> int:
+    library = load_library(ROOT / "content")
+    cards = list(library.cards)
+    started = time.perf_counter()
+    await build(server, args.subscribers, args.busiest, cards, args.history_days)
+    print(f"[postgres] built {args.subscribers:,} subscribers, {3 * args.subscribers:,} card "
+          f"views and {args.history_days * args.subscribers:,} settled outbox rows "
+          f"({args.history_days} days) in {time.perf_counter() - started:.0f} s")
+    ticks, bares = [], []
+    for attempt in range(args.repeat):
+        seconds, enqueued = await time_tick(await copy_of_base(server, f"tick{attempt}"),
+                                            library)
+        if enqueued != args.busiest:
+            print(f"[postgres] FAIL: {enqueued:,} enqueued, {args.busiest:,} were due")
+            return 1
+        ticks.append(seconds)
+        bares.append(await time_bare(await copy_of_base(server, f"bare{attempt}"), cards[0]))
+    tick, bare = min(ticks), min(bares)
+    print(f"[postgres] busiest minute: {args.busiest:,} due, {args.busiest:,} enqueued (checked "
+          f"equal); tick {tick:.3f} s (target <= 1 s); bare asyncpg doing the same SQL in one "
+          f"transaction {bare:.3f} s; ratio {tick / bare:.1f}x (best of {args.repeat}: "
+          f"{', '.join(f'{t:.3f}' for t in ticks)} / {', '.join(f'{b:.3f}' for b in bares)})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subscribers", type=int, default=1_000_000)
+    parser.add_argument("--busiest", type=int, default=20_000)
+    parser.add_argument("--history-days", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args(argv)
+    with postgres_server() as server:
+        return asyncio.run(run(server, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

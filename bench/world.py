@@ -12,11 +12,12 @@ import asyncio
 import random
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.delivery.scheduling import occasion_key
 from bot.store import open_database
 
 DAY = 86_400
@@ -59,7 +60,7 @@ def connect_for_bulk(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA cache_size=-1000000")  # 1 GB: the unique keys' index stays in memory
+    conn.execute("PRAGMA cache_size=-4000000")  # 4 GB: the dedupe keys' index stays in memory
     return conn
 
 
@@ -155,33 +156,54 @@ def seed(path: Path, chats: int, *, now: int, cards: Sequence[str], history_days
 
 
 def seed_history(conn: sqlite3.Connection, recipients: Sequence[int], *, days: int,
-                 per_day: int, now: int, cards: Sequence[str], rng: random.Random) -> int:
+                 per_day: int, now: int, cards: Sequence[str], rng: random.Random,
+                 key: Callable[[str, int, str], str] = occasion_key,
+                 due_now: Collection[int] = ()) -> int:
     """`days` x `per_day` settled outbox rows over (now - days, now], as the bot keeps them
     (it prunes what is older), in the order it would have written them (ids grow with time)
-    and with its own dedupe keys. Each 24 hours' chats of one kind are distinct, and the key
-    carries the date those 24 hours start on, so every key is unique."""
+    and with its dedupe keys, `key(kind, chat, UTC date)` (the bot's own by default). A
+    kind's chats are distinct within a UTC date, so every key is unique; today's daily cards
+    spare the chats in `due_now` (due at `now`: theirs is not sent yet)."""
     if days <= 0 or per_day <= 0:
         return 0
+    # The outbox's own indexes are dropped while seeding and made again after, each by one
+    # sort instead of millions of inserts at random places; the schema ends as it began. (The
+    # dedupe key's UNIQUE index belongs to the table and stays.)
+    indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = 'outbox' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    try:
+        return _history(conn, recipients, days, per_day, now, cards, rng, key, set(due_now))
+    finally:
+        for _, sql in indexes:
+            conn.execute(sql)
+
+
+def _history(conn: sqlite3.Connection, recipients: Sequence[int], days: int, per_day: int,
+             now: int, cards: Sequence[str], rng: random.Random,
+             key: Callable[[str, int, str], str], due_now: set[int]) -> int:
+    start = now - days * DAY
+    edges = [start, *range(start - start % DAY + DAY, now, DAY), now]  # one UTC date each
     total = 0
-    for back in range(days, 0, -1):
-        start = now - back * DAY
-        iso = datetime.fromtimestamp(start, UTC).date().isoformat()
-        campaign = days - back + 1
+    for campaign, (lo, hi) in enumerate(zip(edges, edges[1:]), start=1):
+        iso = datetime.fromtimestamp(lo, UTC).date().isoformat()
+        count = per_day * (hi - lo) // DAY
         rows: list[tuple[object, ...]] = []
         for kind, share in HISTORY_KINDS:
-            wanted = min(len(recipients), int(per_day * share))
-            for chat in rng.sample(recipients, wanted):
-                created = start + 1 + int(rng.random() * (DAY - 30))
+            pool = recipients
+            if hi == now and kind == "card" and due_now:
+                pool = [c for c in recipients if c not in due_now]
+            for chat in rng.sample(pool, min(len(pool), int(count * share))):
+                created = lo + int(rng.random() * max(1, hi - lo - 20))
                 roll = rng.random()
                 status = next(name for edge, name in _OUTCOMES if roll < edge)
                 sent = created + int(rng.random() * 20) if status == "sent" else None
-                if kind == "broadcast":
-                    key, payload = f"campaign:{campaign}:{chat}", str(campaign)
-                elif kind == "card":
-                    key, payload = f"card:{chat}:{iso}", cards[chat % len(cards)]
-                else:
-                    key, payload = f"{kind}:{chat}:{iso}", ""
-                rows.append((chat, kind, key, payload, 2 if kind == "broadcast" else 0,
+                payload = str(campaign) if kind == "broadcast" else \
+                    cards[chat % len(cards)] if kind == "card" else ""
+                rows.append((chat, kind, f"campaign:{campaign}:{chat}" if kind == "broadcast"
+                             else key(kind, chat, iso), payload,
+                             2 if kind == "broadcast" else 0,
                              campaign if kind == "broadcast" else None, status, 1, created,
                              created, sent))
         rows.sort(key=lambda r: r[8])  # type: ignore[arg-type,return-value]

@@ -300,7 +300,19 @@ def main() -> int:
                         help="runs of the baseline and the tick, alternately; the best of each")
     parser.add_argument("--keep", type=Path, help="build the store in this directory and "
                         "reuse it when it is there (seeding 45M rows takes a while)")
+    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="sqlite",
+                        help="postgres: the same busiest minute in a throwaway PostgreSQL, "
+                        "beside bare asyncpg (bench/tick_postgres.py)")
     args = parser.parse_args()
+    failed = 0
+    if args.store in ("postgres", "both"):
+        from bench import tick_postgres
+
+        failed = tick_postgres.main([
+            "--subscribers", str(args.subscribers), "--busiest", str(args.busiest),
+            "--history-days", str(args.history_days), "--repeat", str(args.repeat)])
+        if args.store == "postgres":
+            return failed
     per_day = args.history_per_day or args.subscribers
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
@@ -364,7 +376,7 @@ def main() -> int:
             print(f"start-up with {label} subscribers: ready in {ready:.2f} s, VmHWM "
                   f"{peak:.1f} MiB, VmRSS {rss:.1f} MiB; bare PTB Application: {bare[0]:.2f} s, "
                   f"VmHWM {bare[1]:.1f} MiB, VmRSS {bare[2]:.1f} MiB")
-    return 0
+    return failed
 
 
 if __name__ == "__main__":

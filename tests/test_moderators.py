@@ -14,9 +14,6 @@ from tests.harness import USER_ID, Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at
 
-# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
-BOTH_ENGINES = True
-
 OWNER = 9000001  # BOT_ADMIN_IDS in conftest
 MOD = 9000002
 NOW = at("Europe/London", "2026-11-24T10:00")

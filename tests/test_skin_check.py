@@ -20,9 +20,6 @@ from tests.test_reminder_delivery import ZONE, deliver_day
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at
 
-# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
-BOTH_ENGINES = True
-
 ANSWER = ["No days", "1–2 days", "3–4 days", "5–6 days", "Every day"]
 SKIP = "Skip this one"
 WEEK = 7 * 86_400

@@ -24,7 +24,7 @@ from tests.loopback_api import LoopbackBotAPI
 from tests.test_reminder_setup import after_zone, data_of, zone_step
 
 RECIPIENTS = 10_000
-REMINDERS = 2_000  # the first 2,000 also have a daily card due this minute
+REMINDERS = 500  # the first 500 also have a daily card due this minute
 RATE = 600  # BOT_SEND_RATE: the budget for the bot as a whole, shared by the instances
 LEASE = 3  # BOT_CLAIM_LEASE: a dead instance's claims go out again after this many seconds
 BROADCAST = "Community update: our next live questions evening is on Thursday"

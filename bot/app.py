@@ -54,6 +54,7 @@ from bot.handlers import (
 from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
+from bot.services import stats
 from bot.store import campaigns, chats, moderation, open_database, outbox
 from bot.store import feedback as answer_feedback
 from bot.store.outbox import Entry
@@ -228,6 +229,7 @@ async def _tick(data: BotData) -> None:
                  scheduling.CATCH_UP_MINUTES)
     await outbox.prune(data.db, now)
     await answer_feedback.prune(data.db, now)
+    await stats.keep_settled_days(data.db, now)  # /stats never counts a cold month
     await errors.report_held_back(data.bulk_bot, data)
 
 

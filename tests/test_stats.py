@@ -177,6 +177,25 @@ async def test_a_day_just_over_is_counted_but_not_kept_yet(bot: Harness,
     assert (midnight // DAY - 1,) in bot.rows("SELECT day FROM sent_per_day")
 
 
+async def test_the_minute_tick_keeps_each_settled_day_once(bot: Harness,
+                                                           library: Library) -> None:
+    """The tick counts the chart's settled days (yesterday only after 01:00); /stats then
+    reads them and shows what counting every row afresh shows."""
+    await seed(bot, library)
+    db = bot.app.bot_data.db
+    today = NOW // DAY
+    assert await stats.keep_settled_days(db, today * DAY + 1800) == 28  # 00:30: not yesterday
+    assert await stats.keep_settled_days(db, NOW) == 1
+    assert await stats.keep_settled_days(db, NOW) == 0
+    assert [r[0] for r in bot.rows("SELECT day FROM sent_per_day ORDER BY day")] == list(
+        range(today - 29, today))
+    s = await stats.gather(db, library, NOW)
+    assert (s.cards_7d, s.cards_30d, s.sent_7d, s.sent_30d) == (2, 4, 4, 7)
+    sent = {d.isoformat(): n for d, n in zip(s.days, s.sent_per_day) if n}
+    assert sent == {"2025-05-26": 1, "2025-06-08": 1, "2025-06-09": 1, "2025-06-12": 2,
+                    "2025-06-15": 1}
+
+
 async def test_kept_days_on_both_engines(store: Database) -> None:
     """A day is kept once; /stats reads it back on the read-only session, which refuses to
     open a transaction."""

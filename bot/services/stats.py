@@ -169,6 +169,22 @@ async def _gather(db: Database, library: Library, now: int,
     ), sent.counted
 
 
+async def keep_settled_days(db: Database, now: int) -> int:
+    """Count and keep the chart's settled days not kept yet (run by the minute tick: once a
+    day in practice, and up to 29 days the first time after an upgrade), on the read-only
+    session. /stats then counts only today and two partial days from outbox, never a cold
+    month; and no figure it shows needs outbox rows older than a day. Returns days kept."""
+    today = now // DAY
+    last = (now - SETTLED) // DAY - 1  # the newest day that has settled
+    async with stats_store.reading(db) as reader:
+        kept = await stats_store.sent_days(reader, today - (SERIES_DAYS - 1), last)
+        counted = [(day, *await stats_store.sent_between(reader, day * DAY, (day + 1) * DAY))
+                   for day in range(today - (SERIES_DAYS - 1), last + 1) if day not in kept]
+    if counted:
+        await stats_store.keep_sent_days(db, counted)
+    return len(counted)
+
+
 @dataclass(frozen=True)
 class _Sent:
     per_day: tuple[int, ...]  # the chart's 30 UTC days, today's so far last

@@ -8,9 +8,8 @@ Both bots are separate processes pinned to one core; the fake (tests/loopback_ap
 this script share the other. Both are fed the same mixed stream through getUpdates: questions
 (tests/data/questions.yaml), button presses with valid data (a card, a topic), "/remind 8am
 London", and "/stats" from an owner (BOT_ADMIN_IDS): once in the middle of each burst, and at a
-third and two thirds of the paced run (before which the day counts an earlier /stats kept are
-dropped: the first counts every day, as the first after an upgrade does). Each update comes
-from its own chat, so its reply is the first message sent or edited in that chat after it.
+third and two thirds of the paced run. Each update comes from its own chat, so its reply is
+the first message sent or edited in that chat after it.
 
 Prints:
 - updates/s at saturation (a burst of --burst updates at once), the bot's over the echo
@@ -29,11 +28,9 @@ issue's 9M sent rows in 30 days at 1M chats), with the bot's own dedupe keys.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -324,8 +321,6 @@ def main() -> int:
                 count = int(args.rate * args.seconds)
                 items = stream.take(count, stats_at=[count // 3, 2 * count // 3])
                 for name in NAMES:
-                    if name == "bot":
-                        forget_kept_days(database)
                     pacing[name] = paced(apis[name], items, args.rate, 300)
             finally:
                 for proc in processes.values():
@@ -343,14 +338,6 @@ def main() -> int:
 
 
 NAMES = ("echo", "bot")  # each round measures the echo bot first, then the bot
-
-
-def forget_kept_days(database: Path) -> None:
-    """The day counts an earlier /stats kept (migration 9) are dropped, so the paced run's
-    first /stats counts every day again, as the first one after an upgrade does."""
-    with contextlib.closing(sqlite3.connect(database)) as conn, conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sent_per_day'").fetchone():
-            conn.execute("DELETE FROM sent_per_day")
 
 
 def report(args: argparse.Namespace, results: dict[str, list[Saturation]],
@@ -384,7 +371,7 @@ def report(args: argparse.Namespace, results: dict[str, list[Saturation]],
             by_kind.setdefault(kind, []).append(bot_run.replied[chat] - bot_run.pushed[chat])
     print("  bot by kind: " + ", ".join(f"{k} p50 {ms(pct(v, .5))} p99 {ms(pct(v, .99))}"
                                         for k, v in sorted(by_kind.items())))
-    for owner, label in zip(OWNERS, ("at 1/3, no day counts kept", "at 2/3")):
+    for owner, label in zip(OWNERS, ("at 1/3", "at 2/3")):
         answered = bot_run.replied.get(owner)
         if answered is None:
             print(f"  /stats ({label}): no answer")

@@ -102,8 +102,7 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
 
     The chats' counts cost one scan; the new chats per day, the reads per card and the
     check-ins are index range scans; the messages sent are counted once per settled day and
-    kept (_sent), through a covering index on outbox (sent_at, status, kind) (migration 9).
-    COUNT(*) FILTER needs SQLite 3.30 or later.
+    kept (_sent, keep_settled_days). COUNT(*) FILTER needs SQLite 3.30 or later.
     """
     async with stats_store.reading(db) as reader:
         stats, counted = await _gather(reader, library, now, skin)

@@ -347,7 +347,8 @@ def report(args: argparse.Namespace, results: dict[str, list[Saturation]],
         print(f"  round {i}: echo {echo.rate:,.0f} updates/s ({echo.cpu_ms:.2f} ms CPU each), "
               f"bot {bot.rate:,.0f} updates/s ({bot.cpu_ms:.2f} ms CPU each): ratio "
               f"{bot.rate / echo.rate:.2f}"
-              + (f"; /stats answered in {bot.stats_s:.2f} s" if bot.stats_s else ""))
+              + (f"; /stats, sent mid-burst (behind ~{args.burst // 2:,} queued updates), "
+                 f"answered after {bot.stats_s:.2f} s" if bot.stats_s else ""))
     echo_best = max(r.rate for r in results["echo"])
     bot_best = max(r.rate for r in results["bot"])
     ratio = statistics.median(b.rate / e.rate for e, b in zip(results["echo"], results["bot"]))

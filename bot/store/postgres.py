@@ -179,6 +179,12 @@ async def open_postgres(url: str, *, pool_size: int = 10) -> PostgresDatabase:
     db = PostgresDatabase(pool, url)
     try:
         await _migrate(db)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        await pool.close()
+        # No rights to create tables, a schema someone else's tables collide with, ...
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(f"cannot set up the bot's tables at {redacted(url)} ({reason})"
+                         ) from None
     except BaseException:
         await pool.close()
         raise

@@ -88,13 +88,7 @@ def postgres_server() -> Iterator[str]:
     template = urlunsplit(urlsplit(uri)._replace(path=f"/{TEMPLATE}"))
 
     async def prepare() -> None:
-        import asyncpg
-
-        admin = await asyncpg.connect(uri)
-        try:
-            await admin.execute(f'CREATE DATABASE "{TEMPLATE}"')
-        finally:
-            await admin.close()
+        await _create_database(uri, f'"{TEMPLATE}"')
         db = await open_database(template)
         await db.close()
 
@@ -110,6 +104,16 @@ _databases = itertools.count(1)
 TEMPLATE = "bot_template"
 
 
+async def _create_database(server: str, spec: str) -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(server)
+    try:
+        await admin.execute(f"CREATE DATABASE {spec}")
+    finally:
+        await admin.close()
+
+
 def _in_thread(work: Coroutine[Any, Any, None]) -> None:
     """Run a coroutine to the end on a loop of its own (fixtures that are not async)."""
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -118,20 +122,11 @@ def _in_thread(work: Coroutine[Any, Any, None]) -> None:
 
 @pytest.fixture
 def postgres_url(postgres_server: str) -> str:
-    """A fresh, empty database on the session's server. A plain fixture (the database is
-    made from a thread with its own loop), so that async fixtures can ask for it too."""
-    import asyncpg
-
+    """A database of the test's own on the session's server, migrated and with no rows (a
+    copy of the template). A plain fixture (the database is made from a thread with its own
+    loop), so that async fixtures can ask for it too."""
     name = f"test_{os.getpid()}_{next(_databases)}"
-
-    async def create() -> None:
-        admin = await asyncpg.connect(postgres_server)
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
-        finally:
-            await admin.close()
-
-    _in_thread(create())
+    _in_thread(_create_database(postgres_server, f'"{name}" TEMPLATE "{TEMPLATE}"'))
     parts = urlsplit(postgres_server)
     return urlunsplit(parts._replace(path=f"/{name}"))
 

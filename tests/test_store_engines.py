@@ -194,6 +194,39 @@ async def test_schedules_due_tick_and_settings(store: Database) -> None:
     assert (chat["paused_until"], chat["habits"], len(rows)) == (NOW + 99, "fibre,sleep", 1)
 
 
+async def test_a_tick_bigger_than_one_statement_writes_every_row_once(store: Database) -> None:
+    """More schedules than PostgreSQL moves in one statement: each due chat gets its outbox
+    row with its key and card, each schedule moves on (a stopped chat's to none, a check-in
+    beside its card), each card read counts; the same minute written again adds no row."""
+    count = schedules.MOVES_PER_STATEMENT + 1
+    chat_ids = range(1, count + 1)
+    for chat in chat_ids:
+        await chats.record_chat(store, chat, "private", "en", NOW)
+        await schedules.save(store, chat, "card", "UTC", 480, 127, NOW)
+    await schedules.save(store, 1, "checkin", "UTC", 1200, 127, NOW)
+    entries = [Entry(chat, "card", f"card:day:{chat}", f"card{chat % 7}") for chat in chat_ids]
+    entries.append(Entry(1, "checkin", "checkin:day:1", "day"))
+    moves: list[tuple[int | None, str | None, int, str]] = [
+        (NOW + chat, f"card{chat % 7}", chat, "card") for chat in chat_ids if chat != count]
+    moves += [(None, "card0", count, "card"), (NOW + 9, None, 1, "checkin")]
+    views = [(chat, f"card{chat % 7}", NOW, NOW) for chat in chat_ids]
+
+    assert await schedules.record_tick(store, entries, NOW, moves, views) == count + 1
+    assert await schedules.record_tick(store, entries, NOW, moves, views) == 0
+
+    queued = await outbox.claim_batch(store, NOW, 2 * count)
+    assert sorted((r.chat_id, r.kind, r.payload) for r in queued) == sorted(
+        (e.chat_id, e.kind, e.payload) for e in entries)
+    due = await schedules.due(store, NOW + count, 2 * count)
+    assert sorted((r["chat_id"], r["kind"], r["next_due"], r["last_card"]) for r in due) == \
+        sorted((chat, kind, at, card) for at, card, chat, kind in moves if at is not None)
+    assert {r["chat_id"]: r["reads"] for r in due if r["kind"] == "card"} == {
+        chat: f"card{chat % 7} {NOW}" for chat in chat_ids if chat != count}
+    for chat in (1, schedules.MOVES_PER_STATEMENT, count):
+        mine = await privacy.everything(store, chat)
+        assert mine is not None and mine["reads"] == [(f"card{chat % 7}", 2)]
+
+
 async def test_checkins_feedback_and_moderation(store: Database) -> None:
     await chats.record_chat(store, 1, "private", "en", NOW)
     await checkins.record(store, 1, date(2027, 3, 1), "fibre", True, NOW)

@@ -53,12 +53,20 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
     result = TickResult()
     now_minute = now // 60
     upcoming: dict[tuple[str, int, int, int], int] = {}  # many chats share a zone and time
+    days_of: dict[tuple[int, str], str] = {}  # and the local day they were due on
 
     def following(zone_name: str, minute: int, days: int, after: int) -> int:
         key = (zone_name, minute, days, after)
         if key not in upcoming:
             upcoming[key] = next_due_minute(zone_name, minute, days, after)
         return upcoming[key]
+
+    def local_day(due: int, zone_name: str) -> str:
+        key = (due, zone_name)
+        if key not in days_of:
+            days_of[key] = datetime.fromtimestamp(due * 60, UTC).astimezone(
+                localtime.zone(zone_name)).date().isoformat()
+        return days_of[key]
 
     while True:
         rows = await schedules.due(db, now_minute, CHUNK)
@@ -88,8 +96,7 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                 result.skipped_late += 1  # missed long ago while the bot was down: not piled up
                 moves.append((nxt, last_card, chat_id, kind))
                 continue
-            day = datetime.fromtimestamp(due * 60, UTC).astimezone(
-                localtime.zone(zone_name)).date().isoformat()
+            day = local_day(due, zone_name)
             if kind == "card":
                 card = _pick_card(library, r["reads"], last_card, r["focus"], who.get(chat_id))
                 if card is None:

@@ -38,8 +38,8 @@ from bot.delivery import scheduling  # noqa: E402
 from bot.delivery.scheduling import occasion_key  # noqa: E402
 from bot.library.content import load_library  # noqa: E402
 from bot.store import open_database  # noqa: E402
-from bot.store.outbox import INSERT_ARRAYS_PG  # noqa: E402
-from bot.store.postgres import placeholders  # noqa: E402
+from bot.store.outbox import COLUMNS, INSERT_TAIL  # noqa: E402
+from bot.store.postgres import from_staging_sql, placeholders, staging_sql  # noqa: E402
 from bot.store.readers import DUE_READERS_SQL  # noqa: E402
 from bot.store.schedules import DUE_SQL, MOVES_PER_STATEMENT, MOVES_PG, VIEWS_PG  # noqa: E402
 
@@ -139,9 +139,9 @@ async def time_tick(url: str, library: object) -> tuple[float, int]:
 
 async def time_bare(url: str, card: str) -> float:
     """Bare asyncpg, in one transaction, the bot's own statements (bot/store): the due query
-    and whose cards, an outbox row per due chat with the bot's key, each schedule moved on a
-    day (as many statements as the bot's), a card view upserted each; no card picking, no
-    store layer."""
+    and whose cards, an outbox row per due chat with the bot's key (COPY into the same
+    temporary twin, then the same INSERT ... SELECT), each schedule moved on a day (as many
+    statements as the bot's), a card view upserted each; no card picking, no store layer."""
     conn = await asyncpg.connect(url)
     try:
         now = BUSY * 60 + 1
@@ -152,10 +152,12 @@ async def time_bare(url: str, card: str) -> float:
             await conn.fetch(placeholders(DUE_READERS_SQL), BUSY)
             ids = [r[0] for r in rows]
             n = len(ids)
-            await conn.execute(
-                placeholders(INSERT_ARRAYS_PG), ids, ["card"] * n,
-                [occasion_key("card", c, "today") for c in ids], [card] * n, [0] * n,
-                [None] * n, [now] * n, [now] * n)
+            await conn.execute(staging_sql("outbox", COLUMNS))
+            await conn.copy_records_to_table(
+                "outbox_staged", columns=list(COLUMNS), schema_name="pg_temp",
+                records=[(c, "card", occasion_key("card", c, "today"), card, 0, None, now, now)
+                         for c in ids])
+            await conn.execute(from_staging_sql("outbox", COLUMNS, INSERT_TAIL))
             for at in range(0, n, MOVES_PER_STATEMENT):
                 part = rows[at:at + MOVES_PER_STATEMENT]
                 await conn.execute(

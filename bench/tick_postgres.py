@@ -38,15 +38,16 @@ from bot.delivery import scheduling  # noqa: E402
 from bot.delivery.scheduling import occasion_key  # noqa: E402
 from bot.library.content import load_library  # noqa: E402
 from bot.store import open_database  # noqa: E402
+from bot.store.db import POSTGRES  # noqa: E402
 from bot.store.outbox import COLUMNS, INSERT_TAIL  # noqa: E402
 from bot.store.postgres import from_staging_sql, placeholders, staging_sql  # noqa: E402
 from bot.store.readers import DUE_READERS_SQL  # noqa: E402
 from bot.store.schedules import (  # noqa: E402
-    DUE_SQL,
     MOVES_PER_STATEMENT,
     MOVES_PG,
     VIEW_COLUMNS,
     VIEWS_TAIL,
+    due_sql,
 )
 
 DAY_MINUTE = 30_000_000  # an epoch minute in 2027: nothing else is due
@@ -154,8 +155,7 @@ async def time_bare(url: str, card: str) -> float:
         now = BUSY * 60 + 1
         start = time.perf_counter()
         async with conn.transaction():
-            rows = await conn.fetch(placeholders(DUE_SQL.format(concat="string_agg")), BUSY,
-                                    50_000)
+            rows = await conn.fetch(placeholders(due_sql(POSTGRES)), BUSY, 50_000)
             await conn.fetch(placeholders(DUE_READERS_SQL), BUSY)
             ids = [r[0] for r in rows]
             n = len(ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -222,7 +223,7 @@ def _zone_names() -> dict[str, str]:
     return names
 
 
-def parse_zone(text: str, aliases: dict[str, str] | None = None) -> str | None:
+def parse_zone(text: str, aliases: Mapping[str, str] | None = None) -> str | None:
     """An IANA name, a city, a known alias (UK, NYC...) or a UTC offset; None if unknown.
 
     Offsets are kept as "UTC+05:30" and read back by zone().

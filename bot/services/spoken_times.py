@@ -98,6 +98,7 @@ _MARKERS = _words("""
     when while if umm um uh hmm er erm do put take apply use need keep forgetting forget help
     how routine but then maybe also son daughter baby kid kids child cream wet wraps
 """)
+_NOT_A_ZONE_EDGE = _FILLER | _MARKERS  # a zone's name neither starts nor ends with these
 # Reminder words, and what makes them a request rather than a question about reminders.
 _REMINDER_WORD = re.compile(r"\b(?:remind(?:ing)? (?:me|us)|remind|reminders?|reminding)\b")
 _ASKS = re.compile(
@@ -201,7 +202,7 @@ def time_answer(text: str, aliases: Mapping[str, str]) -> ReminderRequest | None
 def zone_answer(text: str, aliases: Mapping[str, str]) -> str | None:
     """What was typed when the set-up asked for the time zone: a zone's name, a city or an
     offset ("Sydney", "UTC+10"), or one said in passing ("London time", "I'm in Toronto")."""
-    zone = localtime.parse_zone(text, dict(aliases))
+    zone = localtime.parse_zone(text, aliases)
     if zone is not None:
         return zone
     words = re.sub(r"(?<!\d)[.;:]|[.;:](?!\d)", " ", localtime.plain(text)).split()
@@ -318,16 +319,15 @@ def _read_zone(words: list[str], aliases: Mapping[str, str]
                ) -> tuple[str | None, str, str]:
     """The zone among the words left over, what was left that is not one (when it looks like
     a zone someone tried to name), and the words that say what the reminder is for."""
-    known = dict(aliases)
     best: tuple[int, int] | None = None
     zone = None
     for size in range(min(4, len(words)), 0, -1):
         for start in range(len(words) - size, -1, -1):  # the last one first
             window = words[start:start + size]
-            if window[0] in _FILLER | _MARKERS or window[-1] in _FILLER | _MARKERS:
+            if window[0] in _NOT_A_ZONE_EDGE or window[-1] in _NOT_A_ZONE_EDGE:
                 continue
             found = localtime.parse_zone(" ".join(w for w in window if w not in _FILLER),
-                                         known)
+                                         aliases)
             if found:
                 best, zone = (start, start + size), found
                 break

@@ -105,10 +105,25 @@ class Outgoing:
 
     @functools.cached_property
     def _markup_json(self) -> dict[str, Any] | None:
-        # The markup as the Bot API's JSON, built once per message: a cached card goes to
-        # many chats. (cached_property writes the instance's __dict__: fine when frozen.)
-        markup = self.reply_markup()
-        return markup.to_dict() if markup else None
+        # The markup as the Bot API's JSON, written directly (PTB's objects cost more to build
+        # and serialise than the rest of a reply) and once per message: a cached card goes to
+        # many chats. cached_property writes the instance's __dict__, which a frozen
+        # dataclass allows.
+        if self.buttons:
+            return {"inline_keyboard": [[_button_json(b) for b in row] for row in self.buttons]}
+        if self.keys:
+            return {"keyboard": [[{"text": k.label, "request_location": True} if k.location
+                                  else {"text": k.label} for k in row] for row in self.keys],
+                    "resize_keyboard": True, "one_time_keyboard": True}
+        if self.remove_keys:
+            return {"remove_keyboard": True}
+        return None
+
+
+def _button_json(button: Button) -> dict[str, str]:
+    found = {"text": button.label, "callback_data": button.data, "url": button.url,
+             "switch_inline_query": button.share_query}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 def keyboard(rows: Iterable[Sequence[Button]]) -> Keyboard:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -27,6 +28,9 @@ from bot.logging_setup import Bursts
 log = logging.getLogger(__name__)
 USER_AGENT = "gutskin-bot (python-telegram-bot, aiohttp)"
 JSON_HEADERS = {"Content-Type": "application/json"}
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"  # high, no low after
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")  # low, no high before
 
 
 class MayHaveArrived(NetworkError):
@@ -87,7 +91,8 @@ class AiohttpRequest(BaseRequest):
         sends one, but one that arrived would break every later encode (entity offsets,
         lengths, the reply itself). Such a character becomes U+FFFD here, at the way in."""
         data = BaseRequest.parse_json_payload(payload)
-        if b"\\ud" in payload.lower():  # only escapes can carry one
+        # Only an escape can carry one; an emoji's pair of escapes (most updates) is fine.
+        if _LONE_SURROGATE.search(payload):
             data = _valid_unicode(data)
         return data
 

@@ -87,7 +87,8 @@ class PgSession:
                             rows: Sequence[Sequence[Any]], tail: str = "") -> int:
         """Many rows through COPY into a temporary twin of the table, then one INSERT ...
         SELECT, which can have a `tail` (ON CONFLICT DO NOTHING) where COPY cannot: the
-        server's count of rows that were new. In a transaction: the twin is emptied at its end.
+        server's count of rows that were new. In a transaction, once per table: the twin is
+        emptied when the transaction ends.
         For the busiest minute's 20,000 outbox rows, 0.15 s against 0.20 s for one statement
         with a parameter array per column (unnest) and 0.34 s for multi-row VALUES."""
         if not rows:

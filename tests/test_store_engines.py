@@ -10,6 +10,7 @@ from bot.store import (
     campaigns,
     chats,
     checkins,
+    export,
     feedback,
     moderation,
     outbox,
@@ -68,7 +69,10 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
     await chats.mark_read(store, old, "sleep-a", NOW)
     await chats.mark_read(store, old, "both", NOW)
     await checkins.record(store, old, date(2027, 1, 1), "fibre", True, NOW)
-    await outbox.enqueue(store, [Entry(old, "card", "k-old")], NOW)
+    await outbox.enqueue(store, [Entry(old, "card", "k-old"), Entry(old, "card", "k-sent")],
+                         NOW)
+    sent = await outbox.claim_batch(store, NOW, 1)
+    await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
     # Someone wrote in the supergroup first: the two rows merge.
     await chats.record_chat(store, new, "supergroup", None, NOW)
     await chats.mark_read(store, new, "both", NOW + 50)
@@ -82,8 +86,8 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
     found = await schedules.chat_settings(store, new)
     assert found is not None and [r["kind"] for r in found[1]] == ["card"]
     assert await checkins.done_days(store, new, "fibre") == {"2027-01-01"}
-    row = await store.fetchone("SELECT chat_id FROM outbox WHERE dedupe_key = 'k-old'")
-    assert row[0] == new
+    rows = await store.fetchall("SELECT chat_id, status FROM outbox ORDER BY status")
+    assert [tuple(r) for r in rows] == [(new, "pending"), (new, "sent")]  # waiting and sent
 
 
 async def test_outbox_dedupes_claims_in_order_and_settles(store: Database) -> None:
@@ -263,9 +267,16 @@ async def test_privacy_shows_and_erases_everything(store: Database) -> None:
     assert mine["chat"]["timezone"] == "Asia/Kolkata"
     assert mine["reads"] == [("a", 1)] and mine["skin"]["about"] == "child"
     assert mine["moderation"] == {"moderator": True, "campaigns": 0, "audit": 1}
+    # A message sent (settled) and one still waiting: each kind of row is the chat's.
+    await outbox.enqueue(store, [Entry(5, "card", "sent-one"), Entry(5, "card", "waiting")], NOW)
+    sent = await outbox.claim_batch(store, NOW, 1)
+    await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
+    exported = await export.rows_about(store, 5, person=5)
+    assert sorted(r["dedupe_key"] for r in exported["outbox"]) == ["sent-one", "waiting"]
+    assert mine["queued"] == 0 and (await privacy.everything(store, 5))["queued"] == 1
     assert await privacy.erase(store, 5, person=5)
     assert await privacy.everything(store, 5, person=5) is None
-    for table in ("chats", "schedules", "card_views", "skin_profiles", "moderators"):
+    for table in ("chats", "schedules", "card_views", "skin_profiles", "moderators", "outbox"):
         assert (await store.fetchone(f"SELECT COUNT(*) FROM {table}"))[0] == 0, table
     assert (await store.fetchone("SELECT actor FROM audit_log"))[0] == 0
 

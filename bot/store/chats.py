@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store import outbox
 from bot.store.db import Database
 
 
@@ -71,7 +72,7 @@ async def mark_unreachable(db: Database, chat_id: int) -> None:
         await conn.execute("UPDATE schedules SET next_due = NULL WHERE chat_id = ?", (chat_id,))
         await conn.execute(
             "UPDATE outbox SET status = 'cancelled', error = 'chat unreachable' "
-            "WHERE chat_id = ? AND status = 'pending'", (chat_id,))
+            f"WHERE chat_id = ? AND {outbox.LIVE} AND status = 'pending'", (chat_id,))
 
 
 async def rejoined(db: Database, chat_id: int) -> bool:
@@ -141,7 +142,9 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         elif old is not None:
             await conn.execute("UPDATE chats SET id = ?, kind = 'supergroup' WHERE id = ?",
                                (new_id, old_id))
-        await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        for part in (outbox.LIVE, outbox.SETTLED):
+            await conn.execute(f"UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND {part}",
+                               (new_id, old_id))
 
 
 async def status(db: Database, chat_id: int) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.store import outbox
 from bot.store.db import Database
 
 # Which server process last handled a queued message: about the bot's machines, not the person.
@@ -16,7 +17,8 @@ _CHAT_TABLES = (
     ("checkins", "SELECT * FROM checkins WHERE chat_id = ? ORDER BY day, habit"),
     ("skin_profiles", "SELECT * FROM skin_profiles WHERE chat_id = ?"),
     ("skin_checks", "SELECT * FROM skin_checks WHERE chat_id = ? ORDER BY id"),
-    ("outbox", "SELECT * FROM outbox WHERE chat_id = ? ORDER BY id"),
+    ("outbox", f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.LIVE} UNION ALL "
+               f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.SETTLED} ORDER BY id"),
     ("setup_state", "SELECT * FROM setup_state WHERE scope = 'chat' AND id = ?"),
 )
 _PERSON_TABLES = (

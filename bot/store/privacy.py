@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import skin_checks
+from bot.store import outbox, skin_checks
 from bot.store.db import Database, Session
 
 
@@ -26,7 +26,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
         "SELECT COUNT(*), MIN(day), MAX(day) FROM checkins WHERE chat_id = ?", (chat_id,))
     skin = await skin_checks.for_mydata(db, chat_id)
     queued = await db.fetchone(
-        "SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status IN ('pending', 'sending')",
+        f"SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND {outbox.LIVE}",
         (chat_id,))
     return {"chat": dict(chat), "schedules": [dict(s) for s in schedules],
             "reads": [(r[0], r[1]) for r in reads],
@@ -60,7 +60,8 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
     readable on disk (secure_delete zeroes them in the file itself).
     """
     async with db.transaction() as conn:
-        await conn.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,))
+        for part in (outbox.LIVE, outbox.SETTLED):
+            await conn.execute(f"DELETE FROM outbox WHERE chat_id = ? AND {part}", (chat_id,))
         # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
         # CASCADE).
         erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1

@@ -157,8 +157,8 @@ async def remove(db: Database, chat_id: int, kind: str) -> None:
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM schedules WHERE chat_id = ? AND kind = ?", (chat_id, kind))
         await conn.execute(
-            "UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND kind = ? "
-            "AND status = 'pending'", (chat_id, kind))
+            f"UPDATE outbox SET status = 'cancelled' WHERE chat_id = ? AND kind = ? "
+            f"AND {outbox.LIVE} AND status = 'pending'", (chat_id, kind))
 
 
 async def mark_stopped(db: Database, chat_id: int) -> None:

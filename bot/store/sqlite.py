@@ -160,11 +160,12 @@ class SqliteDatabase:
     async def _checkpoint_loop(self, conn: aiosqlite.Connection) -> None:
         while True:
             await asyncio.sleep(CHECKPOINT_SECONDS)
+            # PASSIVE: copies what it can without waiting for, or holding up, any writer or
+            # reader. Any failure is logged and the loop goes on: if it ended, the log would
+            # grow without end.
             try:
-                # PASSIVE: copies what it can without waiting for, or holding up, any writer
-                # or reader.
                 await conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error:
+            except Exception:
                 log.exception("checkpoint of %s failed; trying again in %s s",
                               self.target, CHECKPOINT_SECONDS)
 

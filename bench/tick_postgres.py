@@ -45,8 +45,6 @@ from bot.store.readers import DUE_READERS_SQL  # noqa: E402
 from bot.store.schedules import (  # noqa: E402
     MOVES_PER_STATEMENT,
     MOVES_PG,
-    VIEW_COLUMNS,
-    VIEWS_TAIL,
     due_sql,
 )
 
@@ -147,9 +145,9 @@ async def time_tick(url: str, library: object) -> tuple[float, int]:
 async def time_bare(url: str, card: str) -> float:
     """Bare asyncpg, in one transaction, the bot's own statements (bot/store): the due query
     and whose cards, an outbox row per due chat with the bot's key, each schedule moved on a
-    day (as many statements as the bot's), a card view upserted each (outbox rows and views
-    by COPY into the same temporary twins, then the same INSERT ... SELECT); no card
-    picking, no store layer."""
+    day (as many statements as the bot's); outbox rows by COPY into the same temporary twin,
+    then the same INSERT ... SELECT; no card picking, no store layer. (A card view is written
+    when the card is sent, not in the tick.)"""
     conn = await asyncpg.connect(url)
     try:
         now = BUSY * 60 + 1
@@ -170,11 +168,6 @@ async def time_bare(url: str, card: str) -> float:
                 await conn.execute(
                     placeholders(MOVES_PG), [r[4] + 1440 for r in part], [card] * len(part),
                     [r[0] for r in part], [r[1] for r in part])
-            await conn.execute(staging_sql("card_views", VIEW_COLUMNS))
-            await conn.copy_records_to_table(
-                "card_views_staged", columns=list(VIEW_COLUMNS), schema_name="pg_temp",
-                records=[(c, card, now, now) for c in ids])
-            await conn.execute(from_staging_sql("card_views", VIEW_COLUMNS, VIEWS_TAIL))
         return time.perf_counter() - start
     finally:
         await conn.close()

@@ -52,7 +52,8 @@ async def test_a_backup_while_the_bot_writes_holds_every_earlier_row(
     before = table_rows(db_path)
     assert len(before["outbox"]) == len(SUBSCRIBERS)
     assert len(before["schedules"]) == len(SUBSCRIBERS)
-    assert len(before["card_views"]) == 2 * len(SUBSCRIBERS)  # by hand, and the daily card
+    # The card each opened by hand (the daily card counts as read once it is sent).
+    assert len(before["card_views"]) == len(SUBSCRIBERS)
 
     # A writer that keeps going: new people arrive for as long as the backup runs.
     stop = asyncio.Event()
@@ -102,7 +103,7 @@ async def test_a_backup_while_the_bot_writes_holds_every_earlier_row(
         again = Harness(app, api, restored)
         shown = Harness.only_reply(await again.send("/mydata", chat_id=SUBSCRIBERS[0])).plain
         assert "Scheduled: daily card at 08:00 every day" in shown
-        assert "Cards read (2): Adding fibre gently" in shown
+        assert "Cards read (1): Adding fibre gently" in shown
         assert "Messages waiting to be sent: 1" in shown
 
 

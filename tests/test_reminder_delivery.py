@@ -177,3 +177,19 @@ async def test_later_today_sends_the_card_once_more_three_hours_on(bot: Harness)
     [later] = [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
     assert later.plain == card.plain  # the same card, the same words
     assert later.button_labels == ["Next card ▶", "⚙️ Reminder settings"]  # only once
+
+
+async def test_a_daily_card_counts_as_read_once_it_arrives(bot: Harness,
+                                                           library: Library) -> None:
+    """/mydata lists the cards read: the daily card is among them once it has reached the
+    chat, and a card Telegram refused (the person blocked the bot) is not."""
+    await subscribe(bot)
+    bot.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    [refused] = await deliver_day(bot, "2026-11-01")
+    assert "Your card for today" in refused.plain
+    assert "Cards read (0): none yet" in Harness.only_reply(await bot.send("/mydata")).plain
+    await bot.send("/start")  # back again: the reminder is on again
+    [call] = await deliver_day(bot, "2026-11-02")
+    title = next(card.title for card in library.cards.values() if card.title in call.plain)
+    shown = Harness.only_reply(await bot.send("/mydata")).plain
+    assert f"Cards read (1): {title}" in shown

@@ -76,7 +76,6 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
         who = await readers.due_readers(db, now_minute)
         entries: list[Entry] = []
         moves: list[tuple[int | None, str | None, int, str]] = []
-        views: list[tuple[int, str, int, int]] = []
 
         for r in rows:
             chat_id, kind, zone_name = r["chat_id"], r["kind"], r["timezone"] or "UTC"
@@ -104,13 +103,12 @@ async def enqueue_due(db: Database, library: Library, now: int) -> TickResult:
                     continue
                 entries.append(Entry(chat_id, "card", occasion_key("card", chat_id, day),
                                      card.id))
-                views.append((chat_id, card.id, now, now))
                 last_card = card.id
             else:
                 entries.append(Entry(chat_id, kind,
                                      occasion_key(kind, chat_id, _occasion(kind, day)), day))
             moves.append((nxt, last_card, chat_id, kind))
-        result.enqueued += await schedules.record_tick(db, entries, now, moves, views)
+        result.enqueued += await schedules.record_tick(db, entries, now, moves)
         if len(rows) < CHUNK:
             return result
 

@@ -56,25 +56,18 @@ async def due(db: Database, now_minute: int, limit: int) -> list[Any]:
 
 
 async def record_tick(db: Database, entries: Sequence[Entry], now: int,
-                      moves: Sequence[tuple[int | None, str | None, int, str]],
-                      views: Sequence[tuple[int, str, int, int]]) -> int:
-    """In one transaction: the outbox rows, each schedule moved on (next_due, last_card) and
-    the cards counted as read. Returns how many outbox rows were new."""
+                      moves: Sequence[tuple[int | None, str | None, int, str]]) -> int:
+    """In one transaction: the outbox rows and each schedule moved on (next_due, last_card).
+    Returns how many outbox rows were new. (A daily card counts as read when it is sent:
+    outbox.apply.)"""
     if db.dialect == POSTGRES:
-        return await _record_tick_pg(db, entries, now, moves, views)
+        return await _record_tick_pg(db, entries, now, moves)
     async with db.transaction() as conn:
         enqueued = await conn.insert_rows(outbox.INSERT_HEAD, outbox.insert_params(entries, now),
                                           outbox.INSERT_TAIL)
         await conn.executemany(
             "UPDATE schedules SET next_due = ?, last_card = ? WHERE chat_id = ? AND kind = ?",
             moves)
-        await conn.executemany(
-            """
-            INSERT INTO card_views (chat_id, card_id, first_read, last_read)
-            VALUES (?, ?, ?, ?)
-            ON CONFLICT (chat_id, card_id) DO UPDATE SET
-                last_read = excluded.last_read, times = card_views.times + 1
-            """, views)
     return enqueued
 
 
@@ -87,9 +80,8 @@ MOVES_PER_STATEMENT = 1000
 
 
 async def _record_tick_pg(db: Database, entries: Sequence[Entry], now: int,
-                          moves: Sequence[tuple[int | None, str | None, int, str]],
-                          views: Sequence[tuple[int, str, int, int]]) -> int:
-    """record_tick on PostgreSQL: the outbox rows and card views through COPY, the moves as
+                          moves: Sequence[tuple[int | None, str | None, int, str]]) -> int:
+    """record_tick on PostgreSQL: the outbox rows through COPY, the moves as
     arrays (executemany would be one server round of work per row: 20,000 in the busiest
     minute)."""
     async with db.transaction() as conn:
@@ -100,7 +92,6 @@ async def _record_tick_pg(db: Database, entries: Sequence[Entry], now: int,
         for start in range(0, len(moves), MOVES_PER_STATEMENT):
             await conn.execute(MOVES_PG,
                                _columns(moves[start:start + MOVES_PER_STATEMENT]))
-        await conn.insert_copied("card_views", VIEW_COLUMNS, views, VIEWS_TAIL)
     return enqueued
 
 
@@ -114,16 +105,6 @@ MOVES_PG = """
         AS m(next_due, last_card, chat_id, kind)
     WHERE s.chat_id = m.chat_id AND s.kind = m.kind
 """
-# PostgreSQL, after COPY: 0.22 s for the busiest minute's 20,000 card views against 0.24 s as
-# parameter arrays (unnest). A chat gets one daily card per tick, so no (chat, card) pair
-# comes twice in one statement.
-VIEW_COLUMNS = ("chat_id", "card_id", "first_read", "last_read")
-VIEWS_TAIL = """
-    ON CONFLICT (chat_id, card_id) DO UPDATE SET
-        last_read = excluded.last_read, times = card_views.times + 1
-"""
-
-
 async def chat_settings(db: Database, chat_id: int) -> tuple[Any, list[Any]] | None:
     """The chat's row (status, timezone, paused_until, focus, habits) and its schedules."""
     chat = await db.fetchone(

@@ -5,6 +5,7 @@ report reads on a thread the OS schedules after the event loop's."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -69,3 +70,23 @@ async def test_reports_read_on_a_lower_priority_thread(tmp_path: Path) -> None:
                          "VALUES (1, 'private', 1, 1)")  # the writer still writes
     finally:
         await db.close()
+
+
+async def test_queries_by_chat_use_the_outbox_indexes(tmp_path: Path) -> None:
+    """The outbox holds weeks of rows: a chat's rows must be found by index (migration 10's
+    conditions and outbox.LIVE / outbox.SETTLED must stay word for word the same), or an
+    erase, an export or a cancel would read every row."""
+    from bot.store import outbox
+
+    path = tmp_path / "store.sqlite3"
+    db = await open_database(path)
+    await db.close()
+    queries = {
+        "outbox_chat_live": f"UPDATE outbox SET status = 'cancelled' WHERE chat_id = 1 "
+                            f"AND {outbox.LIVE} AND status = 'pending'",
+        "outbox_chat_settled": f"DELETE FROM outbox WHERE chat_id = 1 AND {outbox.SETTLED}",
+    }
+    with sqlite3.connect(path) as conn:
+        for index, sql in queries.items():
+            plan = " ".join(str(row[-1]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert f"USING INDEX {index}" in plan, plan

@@ -119,9 +119,11 @@ async def _reschedule(db: Database, chat_id: int, after: int) -> None:
     settings = await load(db, chat_id)
     if settings is None or settings.status != "active":
         return
-    moves = [(next_due_minute(settings.zone_name, s.local_minute, s.days, after), chat_id, s.kind)
-             for s in settings.schedules.values()]
-    await schedules.move_due(db, moves)
+    moves = [(due, chat_id, s.kind) for s in settings.schedules.values()
+             if (due := next_due_minute(settings.zone_name, s.local_minute, s.days, after))
+             != s.next_due]
+    if moves:  # setting one schedule usually leaves the others where they were
+        await schedules.move_due(db, moves)
 
 
 LATER_SECONDS = 3 * 3600  # "Later today": the card once more, three hours on

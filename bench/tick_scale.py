@@ -164,8 +164,9 @@ async def time_tick(path: Path, busy_minute: int) -> tuple[float, float, int, in
 
 class Undo:
     """What the tick or the baseline changes, put back afterwards, so both (and a later run on
-    a kept store) meet the same store: the rows they add, the due schedules (each at the busy
-    minute with no last card) and those chats' card views."""
+    a kept store) meet the same store: the rows they add and the due schedules (each at the
+    busy minute with no last card). Card views are not theirs to change: a card counts as read
+    when it is sent."""
 
     def __init__(self, path: Path, busy_minute: int) -> None:
         self.path, self.busy = path, busy_minute
@@ -174,10 +175,6 @@ class Undo:
             (self.newest,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM outbox").fetchone()
             self.chats = [r[0] for r in conn.execute(
                 "SELECT chat_id FROM schedules WHERE next_due <= ?", (busy_minute,))]
-            self.views = conn.execute(
-                "SELECT v.chat_id, v.card_id, v.first_read, v.last_read, v.times "
-                "FROM card_views v JOIN schedules s ON s.chat_id = v.chat_id "
-                "WHERE s.next_due <= ?", (busy_minute,)).fetchall()
         finally:
             conn.close()
 
@@ -189,10 +186,6 @@ class Undo:
             conn.executemany("UPDATE schedules SET next_due = ?, last_card = NULL "
                              "WHERE chat_id = ? AND kind = 'card'",
                              [(self.busy, c) for c in self.chats])
-            conn.executemany("DELETE FROM card_views WHERE chat_id = ?",
-                             [(c,) for c in self.chats])
-            conn.executemany("INSERT INTO card_views (chat_id, card_id, first_read, last_read, "
-                             "times) VALUES (?, ?, ?, ?, ?)", self.views)
             conn.execute("COMMIT")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:

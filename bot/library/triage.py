@@ -106,6 +106,24 @@ class Triage:
     def index(self) -> TermIndex:
         return TermIndex(self.concepts.values())
 
+    @functools.cached_property
+    def _by_concept(self) -> dict[str, tuple[int, ...]]:
+        """Each concept's rules, by their place in `rules`: a rule can fire only when every
+        concept it needs was found, so a message is checked against those rules alone."""
+        places: dict[str, list[int]] = {}
+        for place, rule in enumerate(self.rules):
+            for name in rule.all or ("",):  # "": a rule that needs nothing is always checked
+                places.setdefault(name, []).append(place)
+        return {name: tuple(found) for name, found in places.items()}
+
+    def _candidates(self, found: Mapping[str, list[tuple[int, int]]]) -> list[Rule]:
+        """The rules whose every concept is in `found`, in their own order."""
+        places = {place for name, spans in found.items() if spans
+                  for place in self._by_concept.get(name, ())}
+        places.update(self._by_concept.get("", ()))
+        rules = (self.rules[place] for place in sorted(places))
+        return [rule for rule in rules if all(found.get(name) for name in rule.all)]
+
     def assess(self, text: str) -> Finding:
         text = text[: self.max_chars * 2]  # Telegram's own limit is 4,096; be safe with more
         language = self.language_of(text)
@@ -120,7 +138,7 @@ class Triage:
         found = self._spans(tokens)
         asked = self._asks_about(found)
         hits = []
-        for rule in self.rules:
+        for rule in self._candidates(found):
             if asked and not rule.asked_about_ok:
                 continue
             if any(found.get(name) for name in rule.unless):
@@ -248,7 +266,8 @@ class Triage:
         counts = Counter(_WORDS.findall(text.lower()))
         if not counts:
             return None
-        scores = {code: sum(counts[w] for w in rules.common & counts.keys())
+        # Over the message's words, not each language's hundreds of common ones.
+        scores = {code: sum(n for w, n in counts.items() if w in rules.common)
                   for code, rules in self.languages.items() if not rules.script}
         english = scores.pop("en", 0)
         best = max(scores, key=scores.__getitem__, default=None)

@@ -178,6 +178,8 @@ def reminder_request(text: str, aliases: Mapping[str, str], *,
     asked = _REMINDER_WORD.search(key) is not None
     if not asked and (not bare_ok or len(key) > BARE_MAX):
         return None  # every message passes here: a long one is not a bare time and days
+    if not asked and not _names_days(f" {key} "):
+        return None  # nor is a short one without days: most questions end here, unparsed
     request = parse_reminder(text, aliases)
     if asked and (
             _ASKS.search(key) or request.minute is not None or request.days is not None):
@@ -260,6 +262,11 @@ def _with_hint(minute: int, hint: str) -> int:
     if hint == "pm" and 60 <= minute < 12 * 60:
         return minute + 12 * 60
     return minute
+
+
+def _names_days(rest: str) -> bool:
+    """Whether _read_days could find any days in the text: a quick look, before a parse."""
+    return _DAYS.search(rest) is not None or _EXCEPT.search(rest) is not None
 
 
 def _read_days(rest: str) -> tuple[int | None, str, str]:

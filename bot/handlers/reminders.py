@@ -116,10 +116,9 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
                 *, fresh: bool = False) -> None:
     data = context.bot_data
     chat_id = chat_id_of(update)
-    await subscriptions.set_schedule(data.db, chat_id, CARD, zone_name, minute, days, data.now())
+    settings = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute,
+                                                 days, data.now())
     end_flow(context)
-    settings = await subscriptions.load(data.db, chat_id)
-    assert settings is not None
     await _next(update, context, reminder_views.confirmed(data.renderer, settings), fresh)
 
 

@@ -3,7 +3,7 @@ offer; pause and stop."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.delivery import localtime
@@ -67,13 +67,24 @@ async def load(db: Database, chat_id: int) -> Subscription | None:
 async def set_schedule(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
                        days: int, now: int) -> Schedule:
     """Create or change one scheduled message; the chat is active again afterwards."""
+    settings = await save_schedule(db, chat_id, kind, zone_name, local_minute, days, now)
+    return settings.schedules[kind]
+
+
+async def save_schedule(db: Database, chat_id: int, kind: str, zone_name: str,
+                        local_minute: int, days: int, now: int) -> Subscription:
+    """set_schedule, returning all the chat's settings afterwards (what a confirmation
+    shows), read once rather than read again by the caller."""
     localtime.zone(zone_name)  # raises ValueError for a zone we cannot use
     if not 0 <= local_minute < 24 * 60 or not days & localtime.EVERY_DAY:
         raise ValueError("time or days out of range")
     due = next_due_minute(zone_name, local_minute, days, now)
     await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
-    await _reschedule(db, chat_id, now)  # a new zone moves the chat's other schedules too
-    return Schedule(kind, local_minute, days, due)
+    settings = await _reschedule(db, chat_id, now)  # a new zone moves the others too
+    if settings is None:  # the chat row is gone (erased meanwhile): what was asked for
+        return Subscription(chat_id, "active", zone_name, None, (), (),
+                            {kind: Schedule(kind, local_minute, days, due)})
+    return settings
 
 
 async def remove_schedule(db: Database, chat_id: int, kind: str) -> None:
@@ -115,15 +126,20 @@ async def set_habits(db: Database, chat_id: int, habits: list[str]) -> None:
     await schedules.set_habits(db, chat_id, habits)
 
 
-async def _reschedule(db: Database, chat_id: int, after: int) -> None:
+async def _reschedule(db: Database, chat_id: int, after: int) -> Subscription | None:
+    """Every schedule of an active chat moved to its next time from `after` (in its zone);
+    returns the chat's settings with the times it now has."""
     settings = await load(db, chat_id)
     if settings is None or settings.status != "active":
-        return
+        return settings
     moves = [(due, chat_id, s.kind) for s in settings.schedules.values()
              if (due := next_due_minute(settings.zone_name, s.local_minute, s.days, after))
              != s.next_due]
-    if moves:  # setting one schedule usually leaves the others where they were
-        await schedules.move_due(db, moves)
+    if not moves:  # setting one schedule usually leaves the others where they were
+        return settings
+    await schedules.move_due(db, moves)
+    moved = {kind: replace(settings.schedules[kind], next_due=due) for due, _, kind in moves}
+    return replace(settings, schedules={**settings.schedules, **moved})
 
 
 LATER_SECONDS = 3 * 3600  # "Later today": the card once more, three hours on

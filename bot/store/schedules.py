@@ -106,14 +106,18 @@ MOVES_PG = """
     WHERE s.chat_id = m.chat_id AND s.kind = m.kind
 """
 async def chat_settings(db: Database, chat_id: int) -> tuple[Any, list[Any]] | None:
-    """The chat's row (status, timezone, paused_until, focus, habits) and its schedules."""
-    chat = await db.fetchone(
-        "SELECT status, timezone, paused_until, focus, habits FROM chats WHERE id = ?", (chat_id,))
-    if chat is None:
-        return None
+    """The chat's row (status, timezone, paused_until, focus, habits) and its schedules (kind,
+    local_minute, days, next_due), in one query: both are read on most set-up steps."""
     rows = await db.fetchall(
-        "SELECT kind, local_minute, days, next_due FROM schedules WHERE chat_id = ?", (chat_id,))
-    return chat, list(rows)
+        """
+        SELECT c.status, c.timezone, c.paused_until, c.focus, c.habits,
+               s.kind, s.local_minute, s.days, s.next_due
+        FROM chats c LEFT JOIN schedules s ON s.chat_id = c.id
+        WHERE c.id = ?
+        """, (chat_id,))
+    if not rows:
+        return None
+    return rows[0], [row for row in rows if row["kind"] is not None]
 
 
 async def save(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,

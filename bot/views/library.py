@@ -47,8 +47,12 @@ def who_now(renderer: Renderer, who: str | None) -> Outgoing:
 
 def topic_menu(renderer: Renderer, template: str = "topic_menu", **context: Any) -> Outgoing:
     """Any short message followed by the topic menu (help, stale buttons, unknown input)."""
-    context.setdefault("example_card", example_card(renderer))
-    return renderer.message(template, topic_buttons(renderer), **context)
+    def build() -> Outgoing:
+        context.setdefault("example_card", example_card(renderer))
+        return renderer.message(template, topic_buttons(renderer), **context)
+    if context:  # words of its own (a card id typed, a count): built each time
+        return build()
+    return renderer.cached(f"topic_menu:{template}", build)
 
 
 def topic_cards(renderer: Renderer, topic: Topic, read: Collection[str],
@@ -63,13 +67,16 @@ def topic_cards(renderer: Renderer, topic: Topic, read: Collection[str],
 
 
 def card_view(renderer: Renderer, card: Card) -> Outgoing:
-    label = renderer.library.label
-    rows = [
-        [Button(label("next_card"), data=callbacks.make("next", card.id))],
-        [Button(label("back_to_topics"), data=callbacks.make("menu")),
-         Button(label("reminders"), data=callbacks.make("remind"))],
-    ]
-    return renderer.finish(renderer.card_html(card), keyboard(rows))
+    """A card opened from the library: the same for every reader, so built once."""
+    def build() -> Outgoing:
+        label = renderer.library.label
+        rows = [
+            [Button(label("next_card"), data=callbacks.make("next", card.id))],
+            [Button(label("back_to_topics"), data=callbacks.make("menu")),
+             Button(label("reminders"), data=callbacks.make("remind"))],
+        ]
+        return renderer.finish(renderer.card_html(card), keyboard(rows))
+    return renderer.cached(f"card_view:{card.id}", build)
 
 
 def example_card(renderer: Renderer) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ from bot.telegram import html as telegram_html
 from bot.telegram.message import Keyboard, Outgoing
 
 DISCLAIMER_TEMPLATE = "disclaimer_short"
+# Messages kept once built (cards, menus, an answer's text for its cards): bounded, as answers
+# are kept per combination of cards.
+MESSAGE_CACHE_MAX = 20_000
 
 
 class RenderError(ValueError):
@@ -57,13 +61,13 @@ class Renderer:
             raise RenderError("; ".join(problems))
         if telegram_html.visible_length(text) > limit:
             raise RenderError(f"message is longer than Telegram's {limit} characters")
-        for row in buttons:
-            for b in row:
-                too_long = len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES \
-                    if b.data is not None else False
-                if too_long:
-                    raise RenderError(f"callback_data {b.data!r} is over 64 bytes")
+        _check_buttons(buttons)
         return Outgoing(text=text, buttons=buttons, photo=photo)
+
+    def with_buttons(self, out: Outgoing, buttons: Keyboard) -> Outgoing:
+        """A finished (perhaps cached) message under buttons of its own, checked likewise."""
+        _check_buttons(buttons)
+        return replace(out, buttons=buttons)
 
     def cached(self, key: str, build: Callable[[], Outgoing]) -> Outgoing:
         """A message that depends only on the (immutable) library, built once.
@@ -73,6 +77,8 @@ class Renderer:
         """
         out = self._message_cache.get(key)
         if out is None:
+            if len(self._message_cache) >= MESSAGE_CACHE_MAX:
+                self._message_cache.clear()  # keys come from the library: rarely reached
             out = self._message_cache[key] = build()
         return out
 
@@ -88,3 +94,10 @@ class Renderer:
             self._card_cache[card.id] = cached
         return cached
 
+
+def _check_buttons(buttons: Keyboard) -> None:
+    for row in buttons:
+        for b in row:
+            if b.data is not None and \
+                    len(b.data.encode()) > telegram_html.MAX_CALLBACK_DATA_BYTES:
+                raise RenderError(f"callback_data {b.data!r} is over 64 bytes")

@@ -28,8 +28,13 @@ def answer(renderer: Renderer, hits: list[Hit], feedback_id: int | None = None) 
         rows.append([Button(label("helpful_yes"), data=callbacks.make("fb", f"{feedback_id}:y")),
                      Button(label("helpful_no"), data=callbacks.make("fb", f"{feedback_id}:n"))])
     rows.append([Button(label("topics"), data=callbacks.make("menu"))])
-    return renderer.message("answer", keyboard(rows), card=best, excerpt=excerpt(best.body),
-                            more=[c.title for c in others])
+    # The text depends on the cards alone (the buttons carry the question's own id): built
+    # once for each set of cards found, not rendered and checked again for every question.
+    text = renderer.cached(
+        "answer:" + ",".join(c.id for c in (best, *others)),
+        lambda: renderer.message("answer", card=best, excerpt=excerpt(best.body),
+                                 more=[c.title for c in others]))
+    return renderer.with_buttons(text, keyboard(rows))
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:

@@ -115,8 +115,10 @@ def build_application(
     # A set-up in progress (/remind's next step, a broadcast being written) survives a restart.
     builder = builder.persistence(SetupPersistence(settings.store))
     # Chats are answered side by side, each chat's updates in order (update_order.py).
-    builder = builder.concurrent_updates(OnePerChat())
+    order = OnePerChat()
+    builder = builder.concurrent_updates(order)
     app = builder.build()
+    order.tidy(app)
     data: BotData = app.bot_data
     data.settings = settings
     data.library = content

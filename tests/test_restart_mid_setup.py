@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+
+from telegram import Update
 
 from bot.app import build_application, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
+from bot.handlers.flows import FLOW
 from bot.library.model import Library
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
@@ -75,6 +79,44 @@ async def test_a_broadcast_being_written_survives_a_restart(library: Library,
 
     await _feed_in_new_app(library, db_path, first)
     await _feed_in_new_app(library, db_path, second)
+
+
+async def test_only_a_setup_in_progress_is_kept_in_memory(library: Library,
+                                                          tmp_path: Path) -> None:
+    """Updates that arrive as in production (through the update queue, each chat in order):
+    PTB's per-chat and per-person dicts are dropped once empty, so memory does not grow with
+    every chat that ever wrote; the one chat with a set-up waiting keeps it, in memory and in
+    the store."""
+    db_path = tmp_path / "bot.sqlite3"
+    waiting = 6001
+
+    async def steps(bot: Harness) -> None:
+        app = bot.app
+        sent = []
+        for chat in range(6002, 6032):
+            text = "/start" if chat % 3 else "what helps with itching at night"
+            sent.append((chat, bot.message(text, chat_id=chat)))
+        sent.append((waiting, bot.message("/remind", chat_id=waiting)))
+        for number, (_, payload) in enumerate(sent, start=900_000):
+            await app.update_queue.put(
+                Update.de_json({"update_id": number, "message": payload}, app.bot))
+        chats = {chat for chat, _ in sent}
+        for _ in range(500):  # every chat answered
+            if chats <= {c.params.get("chat_id") for c in bot.api.calls}:
+                break
+            await asyncio.sleep(0.01)
+        assert chats <= {c.params.get("chat_id") for c in bot.api.calls}
+        for _ in range(100):  # the last update's own tidying, after its reply
+            if len(app.chat_data) == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert dict(app.chat_data).keys() == {waiting}
+        assert app.chat_data[waiting][FLOW]["step"] == "time"
+        assert dict(app.user_data) == {}  # nobody left an empty dict behind
+        await app.update_persistence()
+        assert [(scope, key) for scope, key, _ in state_rows(db_path)] == [("chat", waiting)]
+
+    await _feed_in_new_app(library, db_path, steps)
 
 
 def state_rows(db_path: Path) -> list[tuple[object, ...]]:

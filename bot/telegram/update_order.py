@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
 
 # PTB's own bound only limits how many updates may wait here; they cost a few objects each.
 WAITING = 100_000
@@ -44,6 +44,15 @@ class OnePerChat(BaseUpdateProcessor):
         self._running = asyncio.BoundedSemaphore(running)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}  # key -> updates holding or waiting for its lock
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    def tidy(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """After each update, drop its chat's and person's chat_data/user_data when empty.
+
+        PTB keeps a dict for every chat and person that ever wrote (about 130 bytes each,
+        130 MiB a million, for each of the two), and hands every one touched to the
+        persistence each cycle; nearly all are empty, a set-up in progress being rare."""
+        self._application = application
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         keys = _keys(update)
@@ -60,6 +69,7 @@ class OnePerChat(BaseUpdateProcessor):
             async with self._running:
                 started = True
                 await coroutine
+            self._drop_empty(update)  # still holding its locks: no other update of theirs runs
         finally:
             if not started and hasattr(coroutine, "close"):
                 coroutine.close()  # cancelled while waiting: never "never awaited"
@@ -72,6 +82,17 @@ class OnePerChat(BaseUpdateProcessor):
                 else:
                     del self._users[key]
                     del self._locks[key]
+
+    def _drop_empty(self, update: object) -> None:
+        app = self._application
+        if app is None or not isinstance(update, Update):
+            return
+        chat, user = update.effective_chat, update.effective_user
+        # .get: looking an id up in PTB's defaultdict would create its entry.
+        if chat is not None and chat.id in app.chat_data and not app.chat_data.get(chat.id):
+            app.drop_chat_data(chat.id)
+        if user is not None and user.id in app.user_data and not app.user_data.get(user.id):
+            app.drop_user_data(user.id)
 
     async def initialize(self) -> None:
         return None

@@ -116,6 +116,20 @@ class Triage:
                 places.setdefault(name, []).append(place)
         return {name: tuple(found) for name, found in places.items()}
 
+    @functools.cached_property
+    def _latin_languages(self) -> tuple[str, ...]:
+        """The languages told apart by their common words (not by their script)."""
+        return tuple(code for code, rules in self.languages.items() if not rules.script)
+
+    @functools.cached_property
+    def _common_words(self) -> dict[str, tuple[str, ...]]:
+        """word -> the languages (of those above) it is a common word of."""
+        found: dict[str, list[str]] = {}
+        for code in self._latin_languages:
+            for word in self.languages[code].common:
+                found.setdefault(word, []).append(code)
+        return {word: tuple(codes) for word, codes in found.items()}
+
     def _candidates(self, found: Mapping[str, list[tuple[int, int]]]) -> list[Rule]:
         """The rules whose every concept is in `found`, in their own order."""
         places = {place for name, spans in found.items() if spans
@@ -266,9 +280,12 @@ class Triage:
         counts = Counter(_WORDS.findall(text.lower()))
         if not counts:
             return None
-        # Over the message's words, not each language's hundreds of common ones.
-        scores = {code: sum(n for w, n in counts.items() if w in rules.common)
-                  for code, rules in self.languages.items() if not rules.script}
+        # One look-up per word of the message, not a pass per language.
+        scores = dict.fromkeys(self._latin_languages, 0)
+        languages_of = self._common_words
+        for word, count in counts.items():
+            for code in languages_of.get(word, ()):
+                scores[code] += count
         english = scores.pop("en", 0)
         best = max(scores, key=scores.__getitem__, default=None)
         if best and scores[best] >= 2 and scores[best] > english:

@@ -11,8 +11,9 @@ def normalise(text: str) -> str:
 
     Rules are written against this form: "Can't BREATHE!!" becomes " cant breathe ".
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # plain ASCII (most messages) has no accents to drop
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("\u2019", "'").replace("'", "")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return f" {text.strip()} "

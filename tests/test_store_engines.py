@@ -45,7 +45,7 @@ async def test_schema_is_migrated_once_and_rows_survive_a_reopen(store_target: s
 
 
 async def test_chats_reads_and_status(store: Database) -> None:
-    assert await chats.record_chat(store, 1, "private", "en", NOW) is None
+    assert await chats.record_chat(store, 1, "private", "en", NOW) == "active"  # new
     assert await chats.record_chat(store, 1, "private", None, NOW + 5) == "active"
     await chats.mark_read(store, 1, "fibre-a", NOW)
     await chats.mark_read(store, 1, "fibre-a", NOW + 10)
@@ -58,8 +58,11 @@ async def test_chats_reads_and_status(store: Database) -> None:
     await chats.record_chat(store, 2, "private", "de", NOW)
     await chats.mark_unreachable(store, 2)
     assert await chats.active_ids(store, {1, 2, 3}) == {1}
-    assert await chats.record_chat(store, 2, "private", "de", NOW) == "blocked"
-    assert await chats.status(store, 2) == "active"  # writing again brings it back
+    assert await chats.record_chat(store, 2, "private", "de", NOW + 5) == "blocked"
+    # Left for the caller to resume (subscriptions.resume), which brings it back.
+    assert await chats.status(store, 2) == "blocked"
+    row = await store.fetchone("SELECT last_seen, kind FROM chats WHERE id = 2")
+    assert row is not None and (row[0], row[1]) == (NOW + 5, "private")
 
 
 async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Database) -> None:

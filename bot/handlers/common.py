@@ -11,15 +11,15 @@ from bot.store import chats
 
 async def remember_chat(update: Update, context: Context) -> None:
     """Record the chat on a valid interaction. One that had blocked the bot and now writes
-    again gets its reminders back: the block switched its schedules off."""
+    again is active again and gets its reminders back: the block switched its schedules off."""
     chat = update.effective_chat
     if chat is None:
         return
     user = update.effective_user
     language = user.language_code if user is not None else None
     data = context.bot_data
-    before = await chats.record_chat(data.db, chat.id, chat.type, language, data.now())
-    if before == "blocked":
+    status = await chats.record_chat(data.db, chat.id, chat.type, language, data.now())
+    if status == "blocked":
         await subscriptions.resume(data.db, chat.id, data.now())
 
 

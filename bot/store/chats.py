@@ -7,26 +7,28 @@ from bot.store.db import Database
 
 
 async def record_chat(db: Database, chat_id: int, kind: str, language: str | None,
-                      now: int) -> str | None:
-    """Remember a chat that used the bot; returns its status before (None if new).
+                      now: int) -> str:
+    """Remember a chat that used the bot; returns its status, which this leaves as it was
+    ('active' for a new chat): one statement, where reading the status first took two trips.
 
-    A chat that had blocked the bot and writes again is active again; a stopped one stays
-    stopped until it says /start.
+    A chat that had blocked the bot and writes again stays 'blocked' here: the caller resumes
+    it (subscriptions.resume), which makes it active and its schedules live. A stopped one
+    stays stopped until it says /start.
     """
-    before = await status(db, chat_id)
-    await db.execute(
+    row = await db.fetchone(
         """
         INSERT INTO chats (id, kind, language, first_seen, last_seen, status)
         VALUES (?, ?, ?, ?, ?, 'active')
         ON CONFLICT (id) DO UPDATE SET
             kind = excluded.kind,
             language = COALESCE(excluded.language, chats.language),
-            last_seen = excluded.last_seen,
-            status = CASE WHEN chats.status = 'blocked' THEN 'active' ELSE chats.status END
+            last_seen = excluded.last_seen
+        RETURNING status
         """,
         (chat_id, kind, language, now, now),
     )
-    return before
+    assert row is not None  # an upsert always returns its row
+    return str(row[0])
 
 
 async def mark_read(db: Database, chat_id: int, card_id: str, now: int) -> None:

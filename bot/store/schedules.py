@@ -114,6 +114,7 @@ async def chat_settings(db: Database, chat_id: int) -> tuple[Any, list[Any]] | N
                s.kind, s.local_minute, s.days, s.next_due
         FROM chats c LEFT JOIN schedules s ON s.chat_id = c.id
         WHERE c.id = ?
+        ORDER BY s.kind
         """, (chat_id,))
     if not rows:
         return None

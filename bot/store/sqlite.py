@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.store.db import SQLITE, Row, StoreError
 from bot.store.migrations import MIGRATIONS, statements
+from bot.store.sqlite_batch import ROWCOUNT, ROWS, Batcher, Statement, run_batch
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,15 @@ class SqliteDatabase:
         self._reader_lock = asyncio.Lock()
         self._checkpoints: asyncio.Task[None] | None = None
         self._checkpointer: aiosqlite.Connection | None = None
+        # Statements on their own (outside transaction()) share trips and commits when they
+        # queue up (sqlite_batch.py).
+        self._batcher = Batcher(self._run_batch)
+
+    async def _run_batch(self, batch: list[Statement]) -> list[tuple[bool, Any]]:
+        async with self._lock:
+            # aiosqlite's own queue to its thread: the one way to run several statements in
+            # one trip (its public calls take one statement each).
+            return await self.conn._execute(run_batch, self.conn._conn, batch)
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteSession]:
@@ -115,20 +125,18 @@ class SqliteDatabase:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement on its own; returns the number of rows changed."""
-        async with self._lock:
-            return await self._session.execute(sql, params)
+        return int(await self._batcher.submit(sql, params, ROWCOUNT))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as session:
             await session.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._lock:
-            return await self._session.fetchall(sql, params)
+        return list(await self._batcher.submit(sql, params, ROWS))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._lock:
-            return await self._session.fetchone(sql, params)
+        rows = await self._batcher.submit(sql, params, ROWS)
+        return rows[0] if rows else None
 
     async def insert_rows(self, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> int:
         async with self.transaction() as session:
@@ -170,6 +178,7 @@ class SqliteDatabase:
                               self.target, CHECKPOINT_SECONDS)
 
     async def close(self) -> None:
+        await self._batcher.drain()
         if self._checkpoints is not None:
             self._checkpoints.cancel()
             with contextlib.suppress(asyncio.CancelledError):

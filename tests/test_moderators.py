@@ -301,7 +301,12 @@ async def test_reload_keeps_the_old_library_when_the_new_one_is_broken(
     new = copy / "cards" / "a-brand-new-card.md"
     new.write_text((copy / "cards" / f"{changed.id}.md").read_text(encoding="utf-8").replace(
         f"id: {changed.id}", "id: a-brand-new-card"), encoding="utf-8")
+    help_template = copy / "templates" / "help.html.j2"
+    assert "Edited for the reload." not in Harness.only_reply(await world.send("/help")).plain
+    edited = help_template.read_text(encoding="utf-8") + "\nEdited for the reload."
+    help_template.write_text(edited, encoding="utf-8")
     ok = Harness.only_reply(await world.send("/reload", chat_id=OWNER))
+    assert "Edited for the reload." in Harness.only_reply(await world.send("/help")).plain
     assert "Added: a-brand-new-card" in ok.plain
     assert f"Changed: {changed.id}" in ok.plain and f"Removed: {victim.id}" in ok.plain
     stale = Harness.only_reply(await world.press(data_of(shown, "Next card ▶")))

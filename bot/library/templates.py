@@ -17,6 +17,9 @@ def environment(folder: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A template is read once: /reload builds a new environment. Otherwise every message
+        # asked the file system whether its template had changed.
+        auto_reload=False,
     )
     env.filters["clip"] = clip
     env.filters["local"] = dates.local  # {{ at | local(zone, "moment") }}: the one date format

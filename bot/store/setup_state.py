@@ -66,6 +66,11 @@ class SetupPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             "INSERT INTO setup_state (scope, id, data) VALUES (?, ?, ?) "
             "ON CONFLICT (scope, id) DO UPDATE SET data = excluded.data", (scope, key, text))
 
+    def holds(self, scope: str, key: int) -> bool:
+        """Whether a row may exist for this chat ("chat") or person ("user"): one read or
+        written here. Dropping the set-up of one that has none needs nothing from the store."""
+        return (scope, key) in self._known
+
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         return await self._load("chat")
 

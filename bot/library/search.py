@@ -99,6 +99,7 @@ class CardIndex:
         self._cards = cards
         self._postings = postings
         self._folding = folding
+        self._starts = frozenset(phrase[0] for phrase in folding)
         self._longest = longest_phrase
         self._known = known
         self._deletes = deletes
@@ -260,7 +261,8 @@ class CardIndex:
             corrected.append(fixes[w])
         result: dict[str, float] = {}
         seen: set[str] = set()
-        for term, weight in search_terms(corrected, self._folding, self._longest):
+        for term, weight in search_terms(corrected, self._folding, self._longest,
+                                         self._starts):
             seen.add(term)
             if weight <= 0.0 or term not in self._postings:
                 continue

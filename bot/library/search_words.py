@@ -4,7 +4,7 @@ needs, each cheap enough to run on every word of a question."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 
 from bot.library.words import normalise
 
@@ -102,15 +102,18 @@ def folding_table(synonyms: Mapping[str, tuple[str, ...]]
 
 def search_terms(words: Iterable[tuple[str, float]],
                  folding: dict[tuple[str, ...], tuple[str, ...]],
-                 longest: int) -> Iterator[tuple[str, float]]:
-    """Fold synonym phrases (longest first), drop stop-words, stem what is left."""
+                 longest: int, starts: Container[str] | None = None
+                 ) -> Iterator[tuple[str, float]]:
+    """Fold synonym phrases (longest first), drop stop-words, stem what is left. `starts`,
+    the first words of the folding's phrases, lets a word that starts none skip the look-ups."""
     seq = list(words)
     i = 0
     while i < len(seq):
         out: tuple[str, ...] = (seq[i][0],)
         weight = seq[i][1]
         step = 1
-        for n in range(min(longest, len(seq) - i), 0, -1):
+        reach = min(longest, len(seq) - i) if starts is None or seq[i][0] in starts else 0
+        for n in range(reach, 0, -1):
             key = tuple(w for w, _ in seq[i:i + n])
             target = folding.get(key)
             if target is not None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot import heap
 from bot.app import ALL_UPDATES, build_application, running
 from bot.config import Settings
 from bot.context import BotData
@@ -60,6 +61,7 @@ async def _serve(settings: Settings, library: Library) -> int:
         await app.bot.shutdown()  # stopped while waiting for the network: nothing to undo
         return 0
     async with running(app):
+        heap.settle()  # what start-up built lives as long as the process
         server = web_server(app, settings)
         if server is not None:
             await server.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import itertools
 import os
 import shutil
@@ -146,3 +147,11 @@ async def store(store_target: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.close()
+
+
+@pytest.fixture(autouse=True)
+def _heap_unfrozen() -> Iterator[None]:
+    """A /reload in a test freezes the heap (bot/heap.py) as the running bot does; the next
+    test starts with everything collectable again."""
+    yield
+    gc.unfreeze()

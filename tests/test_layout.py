@@ -13,7 +13,7 @@ LAYERS = {
     "__main__": 0, "cli": 0, "shell": 0, "serving": 0, "app": 1, "handlers": 2, "views": 3,
     "services": 4,
     "context": 5, "delivery": 6, "config": 7, "library": 8, "store": 9, "telegram": 9,
-    "logging_setup": 10, "error_tracking": 10,
+    "logging_setup": 10, "error_tracking": 10, "heap": 10,
 }
 
 

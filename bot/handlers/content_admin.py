@@ -8,6 +8,7 @@ import dataclasses
 from telegram import Update
 from telegram.error import BadRequest
 
+from bot import heap
 from bot.context import Context
 from bot.handlers.guards import moderators_only, user_id_of
 from bot.library.content import load_library
@@ -41,6 +42,8 @@ async def reload(update: Update, context: Context) -> None:
                      if library.cards[c] != old.cards[c])
     # One assignment each; handlers read these per update, so none sees half a library.
     data.library, data.renderer, data.index = library, renderer, index
+    del old  # nothing may hold the old library while the heap settles again
+    heap.resettle()  # the old library's cycles are freed; the new one is set aside
     await moderation.audit(data.db, user_id_of(update), "reload", data.now(),
                            f"+{len(added)} ~{len(changed)} -{len(removed)}")
     await reply(update, context, renderer.message(

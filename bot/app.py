@@ -133,7 +133,7 @@ def build_application(
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in one place. All live in group 0, where the first match wins:
-    known commands, buttons, group migrations, unknown commands, text, then anything else."""
+    buttons, text, known commands, group migrations, unknown commands, then anything else."""
     commands: dict[str, Callable[[Update, Context], Awaitable[None]]] = {
         "start": library.start,
         "topics": library.topics,
@@ -166,11 +166,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "audit": moderators.audit,
         "gaps": feedback.gaps,
     }
-    # Commands count in channel posts too: a channel's admins subscribe it to the daily card.
-    # Edited messages do not re-run a command.
-    posted = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=posted))  # type: ignore[arg-type]
+    # The two kinds of update that come most, first: a group's handlers are tried in turn
+    # until one matches, and neither of these can match what another handler is for.
     # Buttons: the screen in group -1 stops presses with no chat, a channel subscriber's and
     # forged data; then each kind of callback data goes to its feature, and anything left to
     # the stale answer.
@@ -179,13 +176,20 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CallbackQueryHandler(buttons.routed(feature),
                                              pattern=callbacks.pattern(kinds)))
     app.add_handler(CallbackQueryHandler(buttons.stale))
+    # Commands count in channel posts too: a channel's admins subscribe it to the daily card.
+    # Edited messages do not re-run a command.
+    posted = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    # Text that is not a command (CommandHandler and filters.COMMAND test the same thing: a
+    # command at the very start).
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & posted, text.on_text))
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=posted))  # type: ignore[arg-type]
     # The bot removed from a chat (or added back): stop sending there at once, not at a 403.
     app.add_handler(ChatMemberHandler(membership.bot_membership_changed,
                                       ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(InlineQueryHandler(questions.inline_query))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
     app.add_handler(MessageHandler(filters.COMMAND & posted, fallback.unknown_command))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & posted, text.on_text))
     # A shared location, in a private chat only: the zone step offers it there, and a group's
     # time zone is not where one member happens to be.
     app.add_handler(MessageHandler(

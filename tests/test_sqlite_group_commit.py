@@ -36,15 +36,17 @@ async def test_statements_that_queue_up_share_one_commit_and_fail_alone(tmp_path
         await db.conn.set_trace_callback(trace.append)  # type: ignore[attr-defined]
         calls = [lambda n=n: db.execute(INSERT, (n, "en")) for n in range(2, 41)]
         calls.insert(20, lambda: db.execute(INSERT, (1, "de")))  # already there
+        calls.insert(30, lambda: db.execute(INSERT, (2**70, "en")))  # too big to bind
         tasks = await _queued(db, calls)
         results = await asyncio.gather(*tasks, return_exceptions=True)
         failed = [r for r in results if isinstance(r, BaseException)]
-        assert len(failed) == 1 and isinstance(failed[0], sqlite3.IntegrityError)
-        assert isinstance(results[20], sqlite3.IntegrityError)  # its own caller's
+        assert len(failed) == 2
+        assert isinstance(results[20], sqlite3.IntegrityError)  # each its own caller's
+        assert isinstance(results[30], OverflowError)
         assert [r for r in results if not isinstance(r, BaseException)] == [1] * 39
         rows = await db.fetchall("SELECT id, language FROM chats ORDER BY id")
         assert [(r[0], r[1]) for r in rows] == [(n, "en") for n in range(1, 41)]
-        # The transaction's commit, then one for all forty statements.
+        # The transaction's commit, then one for all forty-one statements.
         assert sum(1 for s in trace if s.strip().upper() == "COMMIT") == 2
     finally:
         await db.close()

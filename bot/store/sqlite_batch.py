@@ -55,7 +55,7 @@ def run_batch(conn: sqlite3.Connection, batch: list[Statement]) -> list[tuple[bo
     if len(batch) == 1:  # nothing to share a commit with: as it would run on its own
         try:
             return [(True, _run(conn, batch[0]))]
-        except sqlite3.Error as exc:
+        except Exception as exc:  # noqa: BLE001 - the caller's to see, as aiosqlite would give it
             return [(False, exc)]
     outcomes: list[tuple[bool, Any]] = []
     conn.execute("BEGIN IMMEDIATE")
@@ -64,7 +64,7 @@ def run_batch(conn: sqlite3.Connection, batch: list[Statement]) -> list[tuple[bo
             conn.execute("SAVEPOINT one")
             try:
                 outcomes.append((True, _run(conn, statement)))
-            except sqlite3.Error as exc:
+            except Exception as exc:  # noqa: BLE001 - not only SQLite's: an int too big to bind
                 conn.execute("ROLLBACK TO one")
                 outcomes.append((False, exc))
             conn.execute("RELEASE one")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
+
 from bot.store import (
     campaigns,
     chats,
@@ -125,6 +127,21 @@ async def test_outbox_prunes_only_old_settled_rows(store: Database) -> None:
     assert await outbox.prune(store, NOW) == 1
     keys = {r[0] for r in await store.fetchall("SELECT dedupe_key FROM outbox")}
     assert keys == {"old-pending", "new"}
+
+
+async def test_outbox_prunes_in_chunks_up_to_its_batch(store: Database,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old rows go a chunk per statement, chunk after chunk, and never more than the batch in
+    one call; what is left goes at the next."""
+    monkeypatch.setattr(outbox, "PRUNE_CHUNK", 2)
+    old = NOW - 50 * 86_400
+    await outbox.enqueue(store, [Entry(1, "card", f"old-{n}") for n in range(5)], old)
+    await store.execute("UPDATE outbox SET status = 'sent'")
+    await outbox.enqueue(store, [Entry(1, "card", "new")], NOW)
+    assert await outbox.prune(store, NOW, batch=4) == 4
+    assert await outbox.prune(store, NOW, batch=4) == 1
+    assert await outbox.prune(store, NOW, batch=4) == 0
+    assert [r[0] for r in await store.fetchall("SELECT dedupe_key FROM outbox")] == ["new"]
 
 
 async def test_campaign_starts_once_and_reports(store: Database) -> None:

@@ -39,9 +39,7 @@ def load_triage(path: Path, problems: list[Problem]) -> Triage:
     emoji = {str(k): str(v) for k, v in (data.get("emoji") or {}).items()}
     languages = _load_languages(data.get("languages"), name, problems)
     claims = _load_rules(data.get("claims"), concepts, name, problems, tiers=("claim",))
-    triage = Triage(concepts, rules, negators, emoji, languages, claims)
-    triage.index  # noqa: B018 - built now (0.16 s): not while the first person after a start waits
-    return triage
+    return Triage(concepts, rules, negators, emoji, languages, claims).prepare()
 
 
 def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Concept]:

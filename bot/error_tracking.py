@@ -52,7 +52,10 @@ def _payload(key: object, value: object) -> bool:
 
 def start_error_tracking(dsn: str, token: str | None) -> None:
     """Send errors (ERROR log lines and uncaught exceptions) to Sentry, scrubbed."""
+    import logging
+
     import sentry_sdk
+    from sentry_sdk.integrations.logging import LoggingIntegration
 
     def before_send(event: Any, hint: Any) -> Any:
         return scrub(event, token)
@@ -60,13 +63,27 @@ def start_error_tracking(dsn: str, token: str | None) -> None:
     def before_breadcrumb(crumb: Any, hint: Any) -> Any:
         return _clean(crumb, token)
 
+    # sentry-sdk 3 (the range pyproject.toml allows): what integrations collect is one
+    # data_collection option; 2.x's send_default_pii and include_local_variables are gone.
     sentry_sdk.init(
         dsn=dsn,
         before_send=before_send,
         before_breadcrumb=before_breadcrumb,
-        send_default_pii=False,
-        include_local_variables=False,  # a handler's locals are the update and its text
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "off"}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,  # a handler's locals are the update and its text
+        },
         max_request_body_size="never",
+        # 3.x sends no event for an ERROR log line unless asked, and would ship every INFO line
+        # as a Sentry Log (unscrubbed by before_send): events from ERROR, breadcrumbs from
+        # INFO, no Sentry Logs.
+        integrations=[LoggingIntegration(level=None, event_level=logging.ERROR,
+                                         breadcrumb_level=logging.INFO)],
         # Only the default integrations (logging, uncaught exceptions): the automatic ones
         # would record every aiohttp request, and a Bot API URL holds the token.
         auto_enabling_integrations=False,

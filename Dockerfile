@@ -10,9 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 # The package and its dependencies (Sentry's optional one too), then the cards and templates:
 # an edit to content/ alone rebuilds only that last layer.
+# Exactly the locked versions, hashes checked (requirements/run.txt: Sentry's extra included),
+# then the package itself with nothing more fetched.
+COPY requirements/run.txt ./requirements/run.txt
+RUN pip install --require-hashes -r requirements/run.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install ".[sentry]"
+RUN pip install --no-deps --no-build-isolation .
 COPY content ./content
 
 # Not root: the bot needs to write only its SQLite file, in /data (a volume).

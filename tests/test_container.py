@@ -47,7 +47,13 @@ def test_the_image_is_small_runs_as_a_user_and_starts_the_bot() -> None:
     assert ("COPY", "content ./content") in steps and ("WORKDIR", "/app") in steps
     assert env["PORT"] == env["BOT_HEALTH_PORT"] == "8080"
     assert any(word == "HEALTHCHECK" and "8080/healthz" in args for word, args in steps)
-    assert any(word == "RUN" and 'pip install ".[sentry]"' in args for word, args in steps)
+    # The locked versions, hashes checked, then the package with nothing more fetched: an
+    # unpinned `pip install .` took sentry-sdk 3.0 the day it came out and crashed at start.
+    runs = [args for word, args in steps if word == "RUN" and "pip install" in args]
+    assert runs[0] == "pip install --require-hashes -r requirements/run.txt"
+    assert runs[1] == "pip install --no-deps --no-build-isolation ."
+    locked = (ROOT / "requirements/run.txt").read_text()
+    assert "sentry-sdk==3." in locked and "--hash=sha256:" in locked
 
 
 def test_compose_runs_the_bot_on_postgresql_with_a_volume() -> None:
@@ -65,7 +71,10 @@ def test_compose_runs_the_bot_on_postgresql_with_a_volume() -> None:
                               "BOT_WEBHOOK_URL": "", "BOT_WEBHOOK_SECRET": "",
                               "SENTRY_DSN": "", "BOT_ADMIN_IDS": ""})
     assert settings.database_url == url and not settings.webhook
-    assert "8080:8080" in bot["ports"]
+    # Published on the host's loopback only, unless the owner names an address (a reverse
+    # proxy on another host): the health check and the webhook are not for the whole network.
+    [published] = bot["ports"]
+    assert published == "${BOT_PUBLISH_ADDRESS:-127.0.0.1}:8080:8080"
 
 
 def test_the_procfile_has_a_worker_that_polls_and_a_web_process_that_takes_the_webhook() -> None:

@@ -3,18 +3,29 @@ among the live ones and the rows a dead one had in flight can be given back."""
 
 from __future__ import annotations
 
-from bot.store.db import Database
+from bot.store.db import POSTGRES, Database
 
 
 async def heartbeat(db: Database, instance: str, now: int) -> None:
-    """This instance is alive, and still holds the rows it claimed."""
-    async with db.transaction() as session:
-        await session.execute(
-            "INSERT INTO instances (id, seen) VALUES (?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET seen = excluded.seen", (instance, now))
-        await session.execute(
-            "UPDATE outbox SET claimed_at = ? WHERE status = 'sending' AND claimed_by = ?",
-            (now, instance))
+    """This instance is alive, and still holds the rows it claimed.
+
+    Two statements, each its own transaction, and the renewal takes its rows in id order and
+    skips any row another transaction holds: in one transaction, the renewal waited on rows
+    the sender was settling (in its own order) while holding the instance row and others,
+    and PostgreSQL broke the cycle with a DeadlockDetectedError. A row skipped here is being
+    settled or given back at that moment, so it needs no renewal.
+    """
+    await db.execute(
+        "INSERT INTO instances (id, seen) VALUES (?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET seen = excluded.seen", (instance, now))
+    skip_locked = "FOR UPDATE SKIP LOCKED" if db.dialect == POSTGRES else ""
+    await db.execute(
+        f"""
+        UPDATE outbox SET claimed_at = ? WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'sending' AND claimed_by = ?
+            ORDER BY id {skip_locked}
+        )
+        """, (now, instance))
 
 
 async def live_count(db: Database, since: int) -> int:

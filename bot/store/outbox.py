@@ -73,9 +73,16 @@ async def recover(db: Database, *, claimed_before: int | None = None) -> int:
     if claimed_before is None:
         return await db.execute(
             "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending'", (error,))
+    # A row its owner is renewing or settling right now is skipped, not waited for: waiting
+    # while holding others is how two instances deadlock, and that owner is alive.
+    skip_locked = "FOR UPDATE SKIP LOCKED" if db.dialect == POSTGRES else ""
     return await db.execute(
-        "UPDATE outbox SET status = 'pending', error = ? WHERE status = 'sending' "
-        "AND (claimed_at IS NULL OR claimed_at < ?)", (error, claimed_before))
+        f"""
+        UPDATE outbox SET status = 'pending', error = ? WHERE id IN (
+            SELECT id FROM outbox WHERE status = 'sending'
+            AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id {skip_locked}
+        )
+        """, (error, claimed_before))
 
 
 async def claim_batch(db: Database, now: int, limit: int, instance: str = "") -> list[Row]:
@@ -119,6 +126,9 @@ class Outcome:
 async def apply(db: Database, outcomes: Sequence[Outcome]) -> None:
     if not outcomes:
         return
+    # Rows are locked in id order, the order every other statement that takes several
+    # outbox rows uses, so two transactions never wait on each other in a circle.
+    outcomes = sorted(outcomes, key=lambda o: o.row_id)
     async with db.transaction() as conn:
         await conn.executemany(
             """

@@ -57,14 +57,27 @@ async def _serve(settings: Settings, library: Library) -> int:
         loop.add_signal_handler(sig, stop.set)
     app = build_application(settings, library)
     where = urlsplit(settings.base_url or "https://api.telegram.org").netloc
-    if not await with_backoff(app.bot.initialize, stop, f"the Telegram Bot API at {where}"):
-        await app.bot.shutdown()  # stopped while waiting for the network: nothing to undo
-        return 0
+    # /healthz from the first second: while the Bot API cannot be reached the bot is doing
+    # the right thing (waiting), and a health check that found nothing listening marked the
+    # container unhealthy and had it restarted in a loop.
+    server = web_server(app, settings)
+    if server is not None:
+        await server.start()
+    try:
+        if not await with_backoff(app.bot.initialize, stop, f"the Telegram Bot API at {where}"):
+            await app.bot.shutdown()  # stopped while waiting for the network: nothing to undo
+            return 0
+        await _serve_started(app, settings, stop, where)
+    finally:
+        if server is not None:
+            await server.stop()
+    return 0
+
+
+async def _serve_started(app: Application, settings: Settings,  # type: ignore[type-arg]
+                         stop: asyncio.Event, where: str) -> None:
     async with running(app):
         heap.settle()  # what start-up built lives as long as the process
-        server = web_server(app, settings)
-        if server is not None:
-            await server.start()
         try:
             if settings.webhook:
                 await _set_webhook(app, settings, stop)
@@ -82,9 +95,6 @@ async def _serve(settings: Settings, library: Library) -> int:
         finally:
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
-            if server is not None:
-                await server.stop()
-    return 0
 
 
 def web_server(app: Application, settings: Settings) -> WebServer | None:  # type: ignore[type-arg]
@@ -93,6 +103,8 @@ def web_server(app: Application, settings: Settings) -> WebServer | None:  # typ
     data: BotData = app.bot_data
 
     async def healthz() -> tuple[bool, dict[str, Any]]:
+        if not app.running:  # still starting: waiting for the Bot API, or migrating the store
+            return True, health.STARTING
         result = await health.check(data.db, data.sender, data.now())
         return result.ok, result.shown()
 

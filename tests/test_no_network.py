@@ -4,12 +4,14 @@ grow (1, 2, 4 ... 60 s), no traceback, and SIGTERM still stops it at once. The r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from tests.test_webhook import free_port
@@ -20,10 +22,12 @@ TOKEN = "123456:TEST-offline-token"
 
 def test_an_unreachable_bot_api_is_retried_with_backoff_not_a_crash(tmp_path: Path) -> None:
     closed = free_port()  # bound, then released: connections to it are refused
+    health = free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "BOT_", "DATABASE_URL", "PORT", "SENTRY_"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{closed}/bot",
-               BOT_DATABASE=str(tmp_path / "bot.sqlite3"))
+               BOT_DATABASE=str(tmp_path / "bot.sqlite3"), BOT_HEALTH_PORT=str(health),
+               BOT_LISTEN="127.0.0.1")
     log_path = tmp_path / "stderr.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
@@ -35,6 +39,13 @@ def test_an_unreachable_bot_api_is_retried_with_backoff_not_a_crash(tmp_path: Pa
             assert time.monotonic() < deadline, log_path.read_text(errors="replace")
             time.sleep(0.1)
         assert process.poll() is None  # still trying
+        # Health is served while it waits: alive and starting, not a refused connection that
+        # would have the container restarted in a loop.
+        with urllib.request.urlopen(f"http://127.0.0.1:{health}/healthz", timeout=5) as page:
+            assert page.status == 200
+            assert json.loads(page.read()) == {
+                "store": "starting", "sender_last_cycle_age_s": None, "outbox_backlog": None,
+                "flood_control_wait_s": 0.0, "problems": [], "starting": True}
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)  # during a wait between tries
         assert process.wait(10) == 0

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|webhook|shell|check-content|backup FILE]`."""
+"""Command line: `python -m bot [run|webhook|shell|check-content|backup FILE|try-postgres]`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check-content", help="validate content/ and list every problem")
     copy = sub.add_parser("backup", help="copy the SQLite database to FILE while the bot runs")
     copy.add_argument("file", metavar="FILE", help="where to write the copy")
+    sub.add_parser("try-postgres", help="run the bot on a throw-away PostgreSQL (pgserver, "
+                                        "from the test install); deleted when it stops")
     args = parser.parse_args(argv)
     if args.command == "check-content":
         return cli.check_content()
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli.shell(first_name=args.name)
     if args.command == "backup":
         return cli.backup(args.file)
+    if args.command == "try-postgres":
+        return cli.try_postgres()
     if args.command == "webhook":
         return cli.run(webhook=True)
     return cli.run()

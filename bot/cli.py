@@ -138,3 +138,32 @@ def _shell(settings: Settings, library: Library, first_name: str) -> int:
 
     configure_logging(None, logging.WARNING)
     return asyncio.run(run_shell(settings, library, first_name=first_name))
+
+
+def try_postgres() -> int:
+    """Start a throw-away PostgreSQL (pgserver, the test suite's) and the bot on it: the local
+    shell without a token, Telegram with one. The server and its data go when the bot stops."""
+    import os
+    import shutil
+    import tempfile
+    import warnings
+
+    try:
+        with warnings.catch_warnings():  # it warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pgserver
+    except ImportError:
+        print("error: pgserver is not installed: it comes with the test install "
+              "(pip install --require-hashes -r requirements/test.txt)", file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="gutskin-try-pg-"))
+    folder.chmod(0o755)  # run as root, pgserver starts the server as a user of its own
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    try:
+        os.environ["DATABASE_URL"] = server.get_uri()
+        print(f"PostgreSQL (throw-away, in {folder}) is the store; it is deleted when the bot "
+              "stops", file=sys.stderr)
+        return run()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

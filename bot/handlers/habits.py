@@ -109,7 +109,7 @@ async def summary_command(update: Update, context: Context) -> None:
             time=localtime.format_time(summary.local_minute) if summary else "",
             zone=settings.zone_name if settings else ""))
         return
-    request = parse_reminder(" ".join(args), data.library.zone_aliases)
+    request = parse_reminder(" ".join(args), data.library.zone_aliases, weekly=True)
     days, minute = request.days, request.minute
     if days is None or minute is None or request.problem:
         await reply(update, context, data.renderer.message("bad_summary"))

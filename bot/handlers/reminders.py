@@ -73,9 +73,7 @@ async def _one_line(update: Update, context: Context, text: str,
         request = parse_reminder(text, data.library.zone_aliases)
     nothing = request.minute is None and request.zone is None and request.days is None
     if request.problem or (nothing and not sentence):
-        await reply(update, context, data.renderer.message(
-            "bad_remind_line", problem=request.problem or "no_time",
-            words=request.unknown or text))
+        await reply(update, context, reminder_views.bad_line(data.renderer, request, text))
         return
     await remember_chat(update, context)
     if nothing:  # "can you remind me to put her cream on?": time, zone and days in turn
@@ -165,7 +163,8 @@ async def typed_answer(update: Update, context: Context) -> bool:
             await reply(update, context, data.renderer.message("bad_zone", text=timed.unknown))
         elif minute is None:
             await reply(update, context, data.renderer.message(
-                "bad_time", text=text, problem=timed.problem if timed else ""))
+                "bad_time", text=text, problem=timed.problem if timed else "",
+                once=timed.once if timed else ""))
         elif flow["step"] == "habit_time":  # the /habits check-in time, typed not tapped
             await habits.save_checkin_time(update, context, minute)
         else:

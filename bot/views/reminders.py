@@ -10,6 +10,8 @@ from bot.delivery import localtime
 from bot.library import dates
 from bot.library.model import Card
 from bot.library.render import Renderer
+from bot.services.one_off import DAY_WORDS
+from bot.services.spoken_times import ReminderRequest
 from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Subscription
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Key, Outgoing, keyboard
@@ -20,6 +22,18 @@ TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 def when(moment: datetime | None) -> str:
     """A local date and time as a person reads it: 'Tue 25 Nov, 08:00'."""
     return dates.local(moment)
+
+
+def bad_line(renderer: Renderer, request: ReminderRequest, text: str) -> Outgoing:
+    """Why a /remind line or a sentence was not set; for a reminder asked for once, the
+    repeating ones to type instead, at the time it named."""
+    days = request.days or 0
+    return renderer.message(
+        "bad_remind_line", problem=request.problem or "no_time",
+        words=request.unknown or text,
+        once=" ".join(w.capitalize() if w in DAY_WORDS else w for w in request.once.split()),
+        time=localtime.format_time(request.minute) if request.minute is not None else "",
+        weekday=DAY_WORDS[days.bit_length() - 1] if days.bit_count() == 1 else "")
 
 
 def ask_time(renderer: Renderer, nonce: str) -> Outgoing:

@@ -114,10 +114,10 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
                 *, fresh: bool = False) -> None:
     data = context.bot_data
     chat_id = chat_id_of(update)
-    settings = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute,
-                                                 days, data.now())
+    saved = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute, days,
+                                              data.now())
     end_flow(context)
-    await _next(update, context, reminder_views.confirmed(data.renderer, settings), fresh)
+    await _next(update, context, reminder_views.confirmed(data.renderer, saved), fresh)
 
 
 async def _next(update: Update, context: Context, out: Outgoing, fresh: bool) -> None:

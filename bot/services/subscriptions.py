@@ -49,6 +49,21 @@ class Subscription:
         return self.timezone or "UTC"
 
 
+@dataclass(frozen=True)
+class Replaced:
+    """The schedule a save replaced, when its time or days changed, with the zone the chat
+    had then: what the confirmation names and its undo button puts back."""
+    local_minute: int
+    days: int
+    zone_name: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    settings: Subscription  # all the chat's settings afterwards
+    replaced: Replaced | None  # None for a first schedule, or the same time and days again
+
+
 async def load(db: Database, chat_id: int) -> Subscription | None:
     found = await schedules.chat_settings(db, chat_id)
     if found is None:
@@ -67,24 +82,28 @@ async def load(db: Database, chat_id: int) -> Subscription | None:
 async def set_schedule(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
                        days: int, now: int) -> Schedule:
     """Create or change one scheduled message; the chat is active again afterwards."""
-    settings = await save_schedule(db, chat_id, kind, zone_name, local_minute, days, now)
-    return settings.schedules[kind]
+    saved = await save_schedule(db, chat_id, kind, zone_name, local_minute, days, now)
+    return saved.settings.schedules[kind]
 
 
 async def save_schedule(db: Database, chat_id: int, kind: str, zone_name: str,
-                        local_minute: int, days: int, now: int) -> Subscription:
+                        local_minute: int, days: int, now: int) -> Saved:
     """set_schedule, returning all the chat's settings afterwards (what a confirmation
-    shows), read once rather than read again by the caller."""
+    shows), read once rather than read again by the caller, and what it replaced."""
     localtime.zone(zone_name)  # raises ValueError for a zone we cannot use
     if not 0 <= local_minute < 24 * 60 or not days & localtime.EVERY_DAY:
         raise ValueError("time or days out of range")
     due = next_due_minute(zone_name, local_minute, days, now)
-    await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
+    before = await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
+    replaced = None
+    if before is not None and before["local_minute"] is not None \
+            and (before["local_minute"], before["days"]) != (local_minute, days):
+        replaced = Replaced(before["local_minute"], before["days"], before["timezone"] or "UTC")
     settings = await _reschedule(db, chat_id, now)  # a new zone moves the others too
     if settings is None:  # the chat row is gone (erased meanwhile): what was asked for
-        return Subscription(chat_id, "active", zone_name, None, (), (),
-                            {kind: Schedule(kind, local_minute, days, due)})
-    return settings
+        settings = Subscription(chat_id, "active", zone_name, None, (), (),
+                                {kind: Schedule(kind, local_minute, days, due)})
+    return Saved(settings, replaced)
 
 
 async def remove_schedule(db: Database, chat_id: int, kind: str) -> None:

@@ -12,7 +12,15 @@ from bot.library.model import Card
 from bot.library.render import Renderer
 from bot.services.one_off import DAY_WORDS
 from bot.services.spoken_times import ReminderRequest
-from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Subscription
+from bot.services.subscriptions import (
+    CARD,
+    CHECKIN,
+    SKIN_OFFER,
+    SUMMARY,
+    Replaced,
+    Saved,
+    Subscription,
+)
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Key, Outgoing, keyboard
 
@@ -101,14 +109,39 @@ def pick_days(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("remind_pick_days", keyboard(rows), days=described)
 
 
-def confirmed(renderer: Renderer, settings: Subscription) -> Outgoing:
+def confirmed(renderer: Renderer, saved: Saved) -> Outgoing:
+    """All set: the daily card's days, time and next one; and the card it replaced, with a
+    button to put that one back (a chat has one daily card)."""
+    settings, replaced = saved.settings, saved.replaced
     schedule = settings.schedules[CARD]
+    rows = [[settings_button(renderer)]]
+    before = None
+    if replaced is not None:
+        before = {"days": localtime.describe_days(replaced.days),
+                  "time": localtime.format_time(replaced.local_minute),
+                  "zone": replaced.zone_name if replaced.zone_name != settings.zone_name
+                  else ""}
+        undo = undo_button(renderer, replaced)
+        if undo is not None:
+            rows.insert(0, [undo])
     return renderer.message(
-        "remind_done", keyboard([[settings_button(renderer)]]),
+        "remind_done", keyboard(rows),
         days=localtime.describe_days(schedule.days),
         time=localtime.format_time(schedule.local_minute),
         zone=settings.zone_name, next=when(schedule.next_local(settings.zone_name)),
+        replaced=before,
     )
+
+
+def undo_button(renderer: Renderer, replaced: Replaced) -> Button | None:
+    """"↩️ Undo: back to 19:30 on weekdays": sets the replaced card again, zone and all."""
+    zone = callbacks.zone_arg(replaced.zone_name)
+    if zone is None:
+        return None  # a zone no button can carry: the message still names what it replaced
+    return Button(renderer.library.label("undo_replaced").format(
+        time=localtime.format_time(replaced.local_minute),
+        days=localtime.describe_days(replaced.days)),
+        data=callbacks.make("rk", f"{replaced.local_minute}:{replaced.days}:{zone}"))
 
 
 def settings_button(renderer: Renderer) -> Button:

@@ -86,10 +86,12 @@ async def save_checkin_time(update: Update, context: Context, minute: int) -> No
     names = ", ".join(h.label for h in data.library.habits if h.id in settings.habits)
     # The weekly skin check can come with the summary: offered here, once, if it is on.
     skin_offer = data.settings.skin_check and SKIN_OFFER not in settings.schedules
+    paused_at = settings.paused_at(now)
     out = data.renderer.message(
         "habits_saved", habit_views.skin_offer_button(data.renderer) if skin_offer else (),
         skin_offer=skin_offer, habits=names, days="every day", time=localtime.format_time(minute),
         zone=zone_name, next=reminder_views.when(checkin.next_local(zone_name)),
+        paused=reminder_views.when(paused_at) if paused_at else None,
         summary=f"{localtime.describe_days(summary.days).removeprefix('on ')} at "
                 f"{localtime.format_time(summary.local_minute)}",
     )

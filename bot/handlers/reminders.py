@@ -117,7 +117,7 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
     saved = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute, days,
                                               data.now())
     end_flow(context)
-    await _next(update, context, reminder_views.confirmed(data.renderer, saved), fresh)
+    await _next(update, context, reminder_views.confirmed(data.renderer, saved, data.now()), fresh)
 
 
 async def _next(update: Update, context: Context, out: Outgoing, fresh: bool) -> None:

@@ -69,7 +69,8 @@ async def undo_button(update: Update, context: Context, action: callbacks.Action
                                                   minute, days, data.now())
     except ValueError:  # a zone this machine's tzdata does not have
         return False
-    await reply(update, context, reminder_views.confirmed(data.renderer, saved), edit=True)
+    await reply(update, context, reminder_views.confirmed(data.renderer, saved, data.now()),
+                edit=True)
     return True
 
 

@@ -48,6 +48,12 @@ class Subscription:
     def zone_name(self) -> str:
         return self.timezone or "UTC"
 
+    def paused_at(self, now: int) -> datetime | None:
+        """When the chat's pause ends, in its zone, while one lasts."""
+        if not self.paused_until or self.paused_until <= now:
+            return None
+        return datetime.fromtimestamp(self.paused_until, localtime.zone(self.zone_name))
+
 
 @dataclass(frozen=True)
 class Replaced:
@@ -146,11 +152,13 @@ async def set_habits(db: Database, chat_id: int, habits: list[str]) -> None:
 
 
 async def _reschedule(db: Database, chat_id: int, after: int) -> Subscription | None:
-    """Every schedule of an active chat moved to its next time from `after` (in its zone);
-    returns the chat's settings with the times it now has."""
+    """Every schedule of an active chat moved to its next time from `after` (in its zone),
+    or from the end of its pause; returns the chat's settings with the times it now has."""
     settings = await load(db, chat_id)
     if settings is None or settings.status != "active":
         return settings
+    # A pause outlives a change of time or zone: the next time shown is the first after it.
+    after = max(after, settings.paused_until or 0)
     moves = [(due, chat_id, s.kind) for s in settings.schedules.values()
              if (due := next_due_minute(settings.zone_name, s.local_minute, s.days, after))
              != s.next_due]

@@ -109,12 +109,15 @@ def pick_days(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("remind_pick_days", keyboard(rows), days=described)
 
 
-def confirmed(renderer: Renderer, saved: Saved) -> Outgoing:
-    """All set: the daily card's days, time and next one; and the card it replaced, with a
-    button to put that one back (a chat has one daily card)."""
+def confirmed(renderer: Renderer, saved: Saved, now: int) -> Outgoing:
+    """All set: the daily card's days, time and next one; the card it replaced, with a
+    button to put that one back (a chat has one daily card); and a pause that goes on."""
     settings, replaced = saved.settings, saved.replaced
     schedule = settings.schedules[CARD]
+    paused_at = settings.paused_at(now)
     rows = [[settings_button(renderer)]]
+    if paused_at is not None:
+        rows[0].insert(0, resume_button(renderer))
     before = None
     if replaced is not None:
         before = {"days": localtime.describe_days(replaced.days),
@@ -129,8 +132,12 @@ def confirmed(renderer: Renderer, saved: Saved) -> Outgoing:
         days=localtime.describe_days(schedule.days),
         time=localtime.format_time(schedule.local_minute),
         zone=settings.zone_name, next=when(schedule.next_local(settings.zone_name)),
-        replaced=before,
+        replaced=before, paused=when(paused_at) if paused_at else None,
     )
+
+
+def resume_button(renderer: Renderer) -> Button:
+    return Button(renderer.library.label("resume"), data=callbacks.make("set", "resume"))
 
 
 def undo_button(renderer: Renderer, replaced: Replaced) -> Button | None:
@@ -166,12 +173,11 @@ def overview(renderer: Renderer, settings: Subscription | None, now: int) -> Out
 
     topics = [t.title for t in lib.topics if t.id in settings.focus]
     habits = [h.label for h in lib.habits if h.id in settings.habits]
-    paused = None
-    if settings.paused_until and settings.paused_until > now:
-        paused = when(datetime.fromtimestamp(settings.paused_until, localtime.zone(zone_name)))
+    paused_at = settings.paused_at(now)
+    paused = when(paused_at) if paused_at else None
     rows: list[list[Button]] = []
     if settings.status == "stopped":
-        rows.append([Button(label("resume"), data=callbacks.make("set", "resume"))])
+        rows.append([resume_button(renderer)])
     else:
         if CARD in settings.schedules:
             rows.append([Button(label("change_time"), data=callbacks.make("set", "time")),
@@ -182,7 +188,7 @@ def overview(renderer: Renderer, settings: Subscription | None, now: int) -> Out
             rows.append([Button(label("set_up_card"), data=callbacks.make("remind"))])
         rows.append([Button(label("habits"), data=callbacks.make("set", "habits")),
                      Button(label("progress"), data=callbacks.make("set", "progress"))])
-        rows.append([Button(label("resume"), data=callbacks.make("set", "resume")) if paused
+        rows.append([resume_button(renderer) if paused
                      else Button(label("pause_3"), data=callbacks.make("set", "pause")),
                      Button(label("stop_all"), data=callbacks.make("set", "stop"))])
     return renderer.message(

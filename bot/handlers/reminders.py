@@ -11,6 +11,7 @@ from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
 from bot.handlers.flows import FLOW, current_flow, end_flow, flow_state, live_flow, new_flow
 from bot.handlers.guards import may_change, may_change_quietly
+from bot.handlers.zones import ask_zone
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
 from bot.services.location_zone import zone_at
@@ -56,7 +57,7 @@ async def begin(update: Update, context: Context, only: str | None = None) -> No
     if only == "time":
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
     elif only == "zone":
-        await _ask_zone(update, context, card.local_minute, settings.timezone)
+        await ask_zone(update, context, card.local_minute, settings.timezone)
     else:
         await reply(update, context, reminder_views.ask_days(
             data.renderer, nonce, card.local_minute, settings.zone_name))
@@ -90,7 +91,7 @@ async def _one_line(update: Update, context: Context, text: str,
         return
     if zone_name is None:  # no zone given and none saved: ask for it
         new_flow(context, "zone", minute=request.minute, days=days, prefilled=True)
-        await _ask_zone(update, context, request.minute, None)
+        await ask_zone(update, context, request.minute, None)
         return
     await _save(update, context, request.minute, zone_name, days)
 
@@ -166,7 +167,8 @@ async def typed_answer(update: Update, context: Context) -> bool:
                 "bad_time", text=text, problem=timed.problem if timed else "",
                 once=timed.once if timed else ""))
         elif flow["step"] == "habit_time":  # the /habits check-in time, typed not tapped
-            await habits.save_checkin_time(update, context, minute)
+            assert timed is not None
+            await habits.save_checkin_time(update, context, minute, timed.zone)
         else:
             assert timed is not None
             await _after_time(update, context, minute, timed.zone, timed.days)
@@ -201,21 +203,7 @@ async def _after_time(update: Update, context: Context, minute: int, zone: str |
         return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, chat_id_of(update))
-    await _ask_zone(update, context, minute, settings.timezone if settings else None, edit=True)
-
-
-async def _ask_zone(update: Update, context: Context, minute: int, current: str | None,
-                    *, edit: bool = False) -> None:
-    """Which time zone: buttons, a typed city, or in a private chat a shared location (a
-    group's zone is not where one member happens to be)."""
-    data = context.bot_data
-    flow = flow_state(context)
-    await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"], minute,
-                                                         current), edit=edit)
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
-        flow["location_offered"] = True  # the keyboard it brings is taken away afterwards
-        await follow_up(update, context, reminder_views.offer_location(data.renderer))
+    await ask_zone(update, context, minute, settings.timezone if settings else None, edit=True)
 
 
 async def _after_zone(update: Update, context: Context, zone_name: str,
@@ -228,6 +216,9 @@ async def _after_zone(update: Update, context: Context, zone_name: str,
     if fresh:
         await reply(update, context, reminder_views.zone_noted(data.renderer, zone_name,
                                                                located))
+    if flow.get("checkin"):  # asked by /habits, for a chat that had no zone yet
+        await habits.save_checkin_time(update, context, flow["minute"], zone_name, fresh=fresh)
+        return
     if flow.get("only") == "zone" or flow.get("prefilled") or flow.get("days_given"):
         await _save(update, context, flow["minute"], zone_name, flow["days"], fresh=fresh)
         return

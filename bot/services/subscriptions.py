@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.delivery import localtime
-from bot.delivery.scheduling import next_due_minute, occasion_key
+from bot.delivery.scheduling import next_due_minute, occasion_key, occasion_of
 from bot.store import outbox, schedules
 from bot.store.db import Database
 
@@ -159,14 +159,42 @@ async def _reschedule(db: Database, chat_id: int, after: int) -> Subscription | 
         return settings
     # A pause outlives a change of time or zone: the next time shown is the first after it.
     after = max(after, settings.paused_until or 0)
-    moves = [(due, chat_id, s.kind) for s in settings.schedules.values()
-             if (due := next_due_minute(settings.zone_name, s.local_minute, s.days, after))
-             != s.next_due]
+    dues = {s.kind: next_due_minute(settings.zone_name, s.local_minute, s.days, after)
+            for s in settings.schedules.values()}
+    dues = await _skip_served_occasions(db, settings, dues, after)
+    moves = [(due, chat_id, kind) for kind, due in dues.items()
+             if due != settings.schedules[kind].next_due]
     if not moves:  # setting one schedule usually leaves the others where they were
         return settings
     await schedules.move_due(db, moves)
     moved = {kind: replace(settings.schedules[kind], next_due=due) for due, _, kind in moves}
     return replace(settings, schedules={**settings.schedules, **moved})
+
+
+async def _skip_served_occasions(db: Database, settings: Subscription, dues: dict[str, int],
+                                 after: int) -> dict[str, int]:
+    """Each schedule comes once an occasion (a local day; a week for the skin check offer):
+    the outbox's key makes a second enqueue a no-op. Moved later on a day its message already
+    came, a schedule would show a next time that never comes (issue 21: "next Tue 8 Dec,
+    11:01"), so it moves on to its next occasion, and the time shown is the one that comes.
+
+    Only an occasion that has begun can hold a row, so the outbox is read only for a next
+    time that falls in the current one (today, mostly), and not at all otherwise."""
+    zone_name, chat_id = settings.zone_name, settings.chat_id
+    dues = dict(dues)
+    now_keys = {kind: occasion_of(kind, chat_id, after // 60, zone_name) for kind in dues}
+    for _ in range(7):  # a weekly offer on several days may step more than once
+        current = {kind: key for kind, due in dues.items()
+                   if (key := occasion_of(kind, chat_id, due, zone_name)) == now_keys[kind]}
+        taken = await outbox.taken_keys(db, list(current.values())) if current else set()
+        served = [kind for kind, key in current.items() if key in taken]
+        if not served:
+            return dues
+        for kind in served:
+            schedule = settings.schedules[kind]
+            dues[kind] = next_due_minute(zone_name, schedule.local_minute, schedule.days,
+                                         dues[kind] * 60)
+    return dues
 
 
 LATER_SECONDS = 3 * 3600  # "Later today": the card once more, three hours on

@@ -16,7 +16,7 @@ NOW = at("Europe/London", "2026-11-24T09:00")
     "topic:fibre", "menu", "card:fibre-feeds-good-bacteria", "next:fibre-feeds-good-bacteria",
     "remind", "set:show", "set:stop", "set:time", "rt:abcd:480", "rz:abcd:0", "rd:abcd:127",
     "focus:abcd:done3", "hab:abcd:done1", "ci:20261124:0:y", "forget:ask", "forget:yes",
-    "bc:1:now", "bc:1:x", "topic:nope", "garbage"])
+    "bc:1:now", "bc:1:x", "rk:1170:31:europe:london", "topic:nope", "garbage"])
 async def test_a_button_on_an_inline_message_is_answered_and_changes_nothing(
         bot: Harness, library: Library, data: str) -> None:
     bot.app.bot_data.clock = lambda: NOW

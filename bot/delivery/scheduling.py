@@ -41,6 +41,13 @@ def occasion_key(kind: str, chat_id: int, occasion: str) -> str:
     return f"{kind}:{occasion}:{chat_id}"
 
 
+def occasion_of(kind: str, chat_id: int, due: int, zone_name: str) -> str:
+    """The key a schedule due at this epoch minute is enqueued under (its local day's, or for
+    a weekly offer its week's): the tick's own, for a settings change to look up."""
+    day = datetime.fromtimestamp(due * 60, UTC).astimezone(localtime.zone(zone_name)).date()
+    return occasion_key(kind, chat_id, _occasion(kind, day.isoformat()))
+
+
 def next_due_minute(zone_name: str, minute_of_day: int, days: int, after: int) -> int:
     """The epoch minute of the next occurrence strictly after `after` (epoch seconds)."""
     at = localtime.next_occurrence(localtime.zone(zone_name), minute_of_day, days,

@@ -72,6 +72,7 @@ ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
     (LIBRARY_KINDS, library.button),
     (SETUP_KINDS, reminders.button),
     (frozenset({"set"}), settings.settings_button),
+    (frozenset({"rk"}), settings.undo_button),
     (frozenset({"focus"}), settings.focus_button),
     (frozenset({"hab"}), habits.habit_button),
     (frozenset({"ci"}), habits.checkin_answer),

@@ -9,9 +9,10 @@ from telegram import Update
 from bot.context import Context
 from bot.delivery import localtime
 from bot.handlers.common import chat_id_of, remember_chat
-from bot.handlers.flows import current_flow, end_flow
+from bot.handlers.flows import current_flow, end_flow, flow_state
 from bot.handlers.guards import may_change
 from bot.handlers.pickers import open_picker
+from bot.handlers.zones import ask_zone
 from bot.library import dates
 from bot.library.numbers import whole_number
 from bot.services import skin_offers, subscriptions
@@ -19,7 +20,7 @@ from bot.services.spoken_times import parse_reminder
 from bot.services.subscriptions import CHECKIN, SKIN_OFFER, SUMMARY
 from bot.store import checkins
 from bot.telegram import callbacks
-from bot.telegram.send import reply
+from bot.telegram.send import follow_up, reply
 from bot.views import habits as habit_views
 from bot.views import reminders as reminder_views
 
@@ -66,11 +67,20 @@ async def habit_button(update: Update, context: Context, action: callbacks.Actio
     return True
 
 
-async def save_checkin_time(update: Update, context: Context, minute: int) -> None:
+async def save_checkin_time(update: Update, context: Context, minute: int,
+                            typed_zone: str | None = None, *, fresh: bool = False) -> None:
+    """The check-in at this local time, in the chat's zone. A chat with none yet is asked for
+    it first, as /remind does (assuming UTC sent "21:00" at 21:00 UTC); a zone typed with the
+    time ("9pm London") is its answer. `fresh`: the zone was said back in a message of its
+    own, so the confirmation comes as a new message rather than in place of the last."""
     data = context.bot_data
     chat_id = chat_id_of(update)
     settings = await subscriptions.load(data.db, chat_id)
-    zone_name = settings.zone_name if settings else "UTC"
+    zone_name = settings.timezone if settings and settings.timezone else typed_zone
+    if zone_name is None:
+        flow_state(context).update(step="zone", minute=minute, checkin=True)
+        await ask_zone(update, context, minute, None, edit=True)
+        return
     now = data.now()
     checkin = await subscriptions.set_schedule(data.db, chat_id, CHECKIN, zone_name, minute,
                                                localtime.EVERY_DAY, now)
@@ -86,14 +96,19 @@ async def save_checkin_time(update: Update, context: Context, minute: int) -> No
     names = ", ".join(h.label for h in data.library.habits if h.id in settings.habits)
     # The weekly skin check can come with the summary: offered here, once, if it is on.
     skin_offer = data.settings.skin_check and SKIN_OFFER not in settings.schedules
+    paused_at = settings.paused_at(now)
     out = data.renderer.message(
         "habits_saved", habit_views.skin_offer_button(data.renderer) if skin_offer else (),
         skin_offer=skin_offer, habits=names, days="every day", time=localtime.format_time(minute),
         zone=zone_name, next=reminder_views.when(checkin.next_local(zone_name)),
+        paused=reminder_views.when(paused_at) if paused_at else None,
         summary=f"{localtime.describe_days(summary.days).removeprefix('on ')} at "
                 f"{localtime.format_time(summary.local_minute)}",
     )
-    await reply(update, context, out, edit=True)
+    if fresh:
+        await follow_up(update, context, out)
+    else:
+        await reply(update, context, out, edit=True)
 
 
 async def summary_command(update: Update, context: Context) -> None:
@@ -109,7 +124,7 @@ async def summary_command(update: Update, context: Context) -> None:
             time=localtime.format_time(summary.local_minute) if summary else "",
             zone=settings.zone_name if settings else ""))
         return
-    request = parse_reminder(" ".join(args), data.library.zone_aliases)
+    request = parse_reminder(" ".join(args), data.library.zone_aliases, weekly=True)
     days, minute = request.days, request.minute
     if days is None or minute is None or request.problem:
         await reply(update, context, data.renderer.message("bad_summary"))

@@ -11,6 +11,7 @@ from bot.handlers import habits
 from bot.handlers.common import chat_id_of, remember_chat
 from bot.handlers.flows import FLOW, current_flow, end_flow, flow_state, live_flow, new_flow
 from bot.handlers.guards import may_change, may_change_quietly
+from bot.handlers.zones import ask_zone
 from bot.library.numbers import whole_number
 from bot.services import subscriptions
 from bot.services.location_zone import zone_at
@@ -56,7 +57,7 @@ async def begin(update: Update, context: Context, only: str | None = None) -> No
     if only == "time":
         await reply(update, context, reminder_views.ask_time(data.renderer, nonce))
     elif only == "zone":
-        await _ask_zone(update, context, card.local_minute, settings.timezone)
+        await ask_zone(update, context, card.local_minute, settings.timezone)
     else:
         await reply(update, context, reminder_views.ask_days(
             data.renderer, nonce, card.local_minute, settings.zone_name))
@@ -73,9 +74,7 @@ async def _one_line(update: Update, context: Context, text: str,
         request = parse_reminder(text, data.library.zone_aliases)
     nothing = request.minute is None and request.zone is None and request.days is None
     if request.problem or (nothing and not sentence):
-        await reply(update, context, data.renderer.message(
-            "bad_remind_line", problem=request.problem or "no_time",
-            words=request.unknown or text))
+        await reply(update, context, reminder_views.bad_line(data.renderer, request, text))
         return
     await remember_chat(update, context)
     if nothing:  # "can you remind me to put her cream on?": time, zone and days in turn
@@ -92,7 +91,7 @@ async def _one_line(update: Update, context: Context, text: str,
         return
     if zone_name is None:  # no zone given and none saved: ask for it
         new_flow(context, "zone", minute=request.minute, days=days, prefilled=True)
-        await _ask_zone(update, context, request.minute, None)
+        await ask_zone(update, context, request.minute, None)
         return
     await _save(update, context, request.minute, zone_name, days)
 
@@ -116,10 +115,10 @@ async def _save(update: Update, context: Context, minute: int, zone_name: str, d
                 *, fresh: bool = False) -> None:
     data = context.bot_data
     chat_id = chat_id_of(update)
-    settings = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute,
-                                                 days, data.now())
+    saved = await subscriptions.save_schedule(data.db, chat_id, CARD, zone_name, minute, days,
+                                              data.now())
     end_flow(context)
-    await _next(update, context, reminder_views.confirmed(data.renderer, settings), fresh)
+    await _next(update, context, reminder_views.confirmed(data.renderer, saved, data.now()), fresh)
 
 
 async def _next(update: Update, context: Context, out: Outgoing, fresh: bool) -> None:
@@ -165,9 +164,11 @@ async def typed_answer(update: Update, context: Context) -> bool:
             await reply(update, context, data.renderer.message("bad_zone", text=timed.unknown))
         elif minute is None:
             await reply(update, context, data.renderer.message(
-                "bad_time", text=text, problem=timed.problem if timed else ""))
+                "bad_time", text=text, problem=timed.problem if timed else "",
+                once=timed.once if timed else ""))
         elif flow["step"] == "habit_time":  # the /habits check-in time, typed not tapped
-            await habits.save_checkin_time(update, context, minute)
+            assert timed is not None
+            await habits.save_checkin_time(update, context, minute, timed.zone)
         else:
             assert timed is not None
             await _after_time(update, context, minute, timed.zone, timed.days)
@@ -202,21 +203,7 @@ async def _after_time(update: Update, context: Context, minute: int, zone: str |
         return
     flow.update(step="zone", minute=minute)
     settings = await subscriptions.load(data.db, chat_id_of(update))
-    await _ask_zone(update, context, minute, settings.timezone if settings else None, edit=True)
-
-
-async def _ask_zone(update: Update, context: Context, minute: int, current: str | None,
-                    *, edit: bool = False) -> None:
-    """Which time zone: buttons, a typed city, or in a private chat a shared location (a
-    group's zone is not where one member happens to be)."""
-    data = context.bot_data
-    flow = flow_state(context)
-    await reply(update, context, reminder_views.ask_zone(data.renderer, flow["nonce"], minute,
-                                                         current), edit=edit)
-    chat = update.effective_chat
-    if chat is not None and chat.type == ChatType.PRIVATE:
-        flow["location_offered"] = True  # the keyboard it brings is taken away afterwards
-        await follow_up(update, context, reminder_views.offer_location(data.renderer))
+    await ask_zone(update, context, minute, settings.timezone if settings else None, edit=True)
 
 
 async def _after_zone(update: Update, context: Context, zone_name: str,
@@ -229,6 +216,9 @@ async def _after_zone(update: Update, context: Context, zone_name: str,
     if fresh:
         await reply(update, context, reminder_views.zone_noted(data.renderer, zone_name,
                                                                located))
+    if flow.get("checkin"):  # asked by /habits, for a chat that had no zone yet
+        await habits.save_checkin_time(update, context, flow["minute"], zone_name, fresh=fresh)
+        return
     if flow.get("only") == "zone" or flow.get("prefilled") or flow.get("days_given"):
         await _save(update, context, flow["minute"], zone_name, flow["days"], fresh=fresh)
         return

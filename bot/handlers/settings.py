@@ -1,5 +1,5 @@
 """Changing what is already set up: /reminders (the overview and its buttons), /pause,
-/resume, /stop and /focus."""
+/resume, /stop, /focus, and putting back a daily card that a new one replaced."""
 
 from __future__ import annotations
 
@@ -48,6 +48,29 @@ async def settings_button(update: Update, context: Context, action: callbacks.Ac
         await resume(update, context)
     elif what == "stop":
         await stop(update, context)
+    return True
+
+
+async def undo_button(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """"↩️ Undo: back to 19:30 on weekdays" under a confirmation: the daily card it replaced
+    set again, time, days and zone, and confirmed like any other."""
+    minute_text, days_text, zone_text = (action.arg.split(":", 2) + ["", ""])[:3]
+    minute = whole_number(minute_text, most=24 * 60 - 1)
+    days = whole_number(days_text, most=localtime.EVERY_DAY)
+    zone_name = callbacks.zone_from_arg(zone_text)
+    if minute is None or not days or zone_name is None:
+        return False  # forged, or from a version that wrote it otherwise
+    if not await may_change(update, context):
+        return True
+    data = context.bot_data
+    await remember_chat(update, context)
+    try:
+        saved = await subscriptions.save_schedule(data.db, chat_id_of(update), CARD, zone_name,
+                                                  minute, days, data.now())
+    except ValueError:  # a zone this machine's tzdata does not have
+        return False
+    await reply(update, context, reminder_views.confirmed(data.renderer, saved, data.now()),
+                edit=True)
     return True
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.delivery import localtime
+from bot.services import one_off
 
 _AMPM = r"(?:[ap]\.?\s?m+\.?|[ap](?![a-z]))"
 _DAY_PART = (r"in the morning|in the evening|in the afternoon|at night|tonight|tomorrow morning|"
@@ -129,14 +130,23 @@ class ReminderRequest:
     days: int | None  # a day mask (localtime.EVERY_DAY...)
     unknown: str  # words read as a zone that is not one ("" when all were read)
     # Why it cannot be set as asked ("" when it can): unknown_zone, two_times, relative,
-    # cadence, bad_time.
+    # cadence, bad_time, one_off.
     problem: str = ""
     said: str = ""  # words saying what the reminder is for ("to put cream on")
+    once: str = ""  # words asking for it once ("tomorrow", "on friday"): the one_off problem
 
 
-def parse_reminder(text: str, aliases: Mapping[str, str]) -> ReminderRequest:
-    """Which words give the time, which the days and which the zone."""
+def parse_reminder(text: str, aliases: Mapping[str, str], *,
+                   weekly: bool = False) -> ReminderRequest:
+    """Which words give the time, which the days and which the zone.
+
+    A request for one occasion ("tomorrow", "next monday", "on friday") is the one_off
+    problem, with the time and day it named, so that the refusal can say what to type
+    instead. With `weekly` (the weekly summary) a day named alone is its day of the week.
+    """
     rest = f" {localtime.plain(text)} "
+
+
     if _RELATIVE.search(rest):
         return ReminderRequest(None, None, None, "", "relative")
     if _CADENCE.search(rest):
@@ -150,7 +160,10 @@ def parse_reminder(text: str, aliases: Mapping[str, str]) -> ReminderRequest:
         if zone is None:  # UTC+99
             return ReminderRequest(None, None, None, offset.group(), "unknown_zone")
         rest = _blank(rest, offset.start(), offset.end())
-    days, hint, rest = _read_days(rest)
+    once = one_off.find(rest)
+    if once is not None:  # taken out, so that "next" is not read as a zone someone named
+        rest = _blank(rest, once.start, once.end)
+    days, hint, rest, lone_day = _read_days(rest)
     part = _PART_OF_DAY.search(rest)
     if part and not hint:
         hint = "pm" if part["pm"] else "am"
@@ -163,6 +176,11 @@ def parse_reminder(text: str, aliases: Mapping[str, str]) -> ReminderRequest:
     rest = re.sub(r"(?<!\d)[.;:+\-–]|[.;:+\-–](?!\d)", " ", rest)
     found, unknown, said = _read_zone(rest.split(), aliases)
     zone = zone or found
+    once_words = once.words if once else "" if weekly else lone_day
+    if once_words:
+        if days is None and once is not None and once.weekday is not None:
+            days = 1 << once.weekday  # "next monday": the day a repeating one could take
+        return ReminderRequest(minute, zone, days, "", "one_off", said, once_words)
     return ReminderRequest(minute, zone, days, unknown,
                            "unknown_zone" if unknown else "", said)
 
@@ -269,12 +287,15 @@ def _names_days(rest: str) -> bool:
     return _DAYS.search(rest) is not None or _EXCEPT.search(rest) is not None
 
 
-def _read_days(rest: str) -> tuple[int | None, str, str]:
+def _read_days(rest: str) -> tuple[int | None, str, str, str]:
     """The days asked for (None when none were), the day part they name ("pm" for "every
-    night", "am" for "every weekday morning"), and the text without them."""
+    night", "am" for "every weekday morning"), the text without them, and "on <day>" when
+    the only day is one named alone ("on friday", not "every friday", "fridays" or "mon wed
+    fri"): one occasion, unless a weekly thing is being set."""
     mask = 0
     found = False
     hint = ""
+    lone: list[str] = []
     excepted = 0
     for match in list(_EXCEPT.finditer(rest)):  # before the days: "except sunday" is none
         excepted |= localtime.WEEKENDS if match["weekends"] else _day_list(match["list"])
@@ -292,6 +313,7 @@ def _read_days(rest: str) -> tuple[int | None, str, str]:
             mask |= _day_list(match["list"])
         found = True
         phrase = match.group()
+        lone.append(_lone_day(match))
         hint = hint or ("pm" if _EVENING_WORDS.search(phrase) else
                         "am" if _MORNING_WORDS.search(phrase) else "")
         rest = _blank(rest, match.start(), match.end())
@@ -299,8 +321,19 @@ def _read_days(rest: str) -> tuple[int | None, str, str]:
         mask = (mask if found else localtime.EVERY_DAY) & ~excepted
         found = True
     if not found:
-        return None, "", rest
-    return (mask & localtime.EVERY_DAY) or None, hint, rest
+        return None, "", rest, ""
+    alone = lone[0] if len(lone) == 1 and not excepted else ""
+    return (mask & localtime.EVERY_DAY) or None, hint, rest, alone
+
+
+def _lone_day(match: re.Match[str]) -> str:
+    """"on friday" for a day named alone, singular and without every/each; "" otherwise."""
+    listed = (match["list"] or "").strip()
+    if not listed or (match["lead"] or "").strip() in ("every", "each") \
+            or not re.fullmatch(_DAY, listed) or listed.endswith("days") \
+            or (match["part"] or "").endswith("s"):  # "on friday evenings" repeats
+        return ""
+    return f"on {one_off.DAY_WORDS[one_off.weekday_of(listed)]}"
 
 
 def _day_list(phrase: str) -> int:

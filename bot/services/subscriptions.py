@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.delivery import localtime
-from bot.delivery.scheduling import next_due_minute, occasion_key
+from bot.delivery.scheduling import next_due_minute, occasion_key, occasion_of
 from bot.store import outbox, schedules
 from bot.store.db import Database
 
@@ -48,6 +48,27 @@ class Subscription:
     def zone_name(self) -> str:
         return self.timezone or "UTC"
 
+    def paused_at(self, now: int) -> datetime | None:
+        """When the chat's pause ends, in its zone, while one lasts."""
+        if not self.paused_until or self.paused_until <= now:
+            return None
+        return datetime.fromtimestamp(self.paused_until, localtime.zone(self.zone_name))
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """The schedule a save replaced, when its time or days changed, with the zone the chat
+    had then: what the confirmation names and its undo button puts back."""
+    local_minute: int
+    days: int
+    zone_name: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    settings: Subscription  # all the chat's settings afterwards
+    replaced: Replaced | None  # None for a first schedule, or the same time and days again
+
 
 async def load(db: Database, chat_id: int) -> Subscription | None:
     found = await schedules.chat_settings(db, chat_id)
@@ -67,24 +88,28 @@ async def load(db: Database, chat_id: int) -> Subscription | None:
 async def set_schedule(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
                        days: int, now: int) -> Schedule:
     """Create or change one scheduled message; the chat is active again afterwards."""
-    settings = await save_schedule(db, chat_id, kind, zone_name, local_minute, days, now)
-    return settings.schedules[kind]
+    saved = await save_schedule(db, chat_id, kind, zone_name, local_minute, days, now)
+    return saved.settings.schedules[kind]
 
 
 async def save_schedule(db: Database, chat_id: int, kind: str, zone_name: str,
-                        local_minute: int, days: int, now: int) -> Subscription:
+                        local_minute: int, days: int, now: int) -> Saved:
     """set_schedule, returning all the chat's settings afterwards (what a confirmation
-    shows), read once rather than read again by the caller."""
+    shows), read once rather than read again by the caller, and what it replaced."""
     localtime.zone(zone_name)  # raises ValueError for a zone we cannot use
     if not 0 <= local_minute < 24 * 60 or not days & localtime.EVERY_DAY:
         raise ValueError("time or days out of range")
     due = next_due_minute(zone_name, local_minute, days, now)
-    await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
+    before = await schedules.save(db, chat_id, kind, zone_name, local_minute, days, due)
+    replaced = None
+    if before is not None and before["local_minute"] is not None \
+            and (before["local_minute"], before["days"]) != (local_minute, days):
+        replaced = Replaced(before["local_minute"], before["days"], before["timezone"] or "UTC")
     settings = await _reschedule(db, chat_id, now)  # a new zone moves the others too
     if settings is None:  # the chat row is gone (erased meanwhile): what was asked for
-        return Subscription(chat_id, "active", zone_name, None, (), (),
-                            {kind: Schedule(kind, local_minute, days, due)})
-    return settings
+        settings = Subscription(chat_id, "active", zone_name, None, (), (),
+                                {kind: Schedule(kind, local_minute, days, due)})
+    return Saved(settings, replaced)
 
 
 async def remove_schedule(db: Database, chat_id: int, kind: str) -> None:
@@ -127,19 +152,49 @@ async def set_habits(db: Database, chat_id: int, habits: list[str]) -> None:
 
 
 async def _reschedule(db: Database, chat_id: int, after: int) -> Subscription | None:
-    """Every schedule of an active chat moved to its next time from `after` (in its zone);
-    returns the chat's settings with the times it now has."""
+    """Every schedule of an active chat moved to its next time from `after` (in its zone),
+    or from the end of its pause; returns the chat's settings with the times it now has."""
     settings = await load(db, chat_id)
     if settings is None or settings.status != "active":
         return settings
-    moves = [(due, chat_id, s.kind) for s in settings.schedules.values()
-             if (due := next_due_minute(settings.zone_name, s.local_minute, s.days, after))
-             != s.next_due]
+    # A pause outlives a change of time or zone: the next time shown is the first after it.
+    after = max(after, settings.paused_until or 0)
+    dues = {s.kind: next_due_minute(settings.zone_name, s.local_minute, s.days, after)
+            for s in settings.schedules.values()}
+    dues = await _skip_served_occasions(db, settings, dues, after)
+    moves = [(due, chat_id, kind) for kind, due in dues.items()
+             if due != settings.schedules[kind].next_due]
     if not moves:  # setting one schedule usually leaves the others where they were
         return settings
     await schedules.move_due(db, moves)
     moved = {kind: replace(settings.schedules[kind], next_due=due) for due, _, kind in moves}
     return replace(settings, schedules={**settings.schedules, **moved})
+
+
+async def _skip_served_occasions(db: Database, settings: Subscription, dues: dict[str, int],
+                                 after: int) -> dict[str, int]:
+    """Each schedule comes once an occasion (a local day; a week for the skin check offer):
+    the outbox's key makes a second enqueue a no-op. Moved later on a day its message already
+    came, a schedule would show a next time that never comes (issue 21: "next Tue 8 Dec,
+    11:01"), so it moves on to its next occasion, and the time shown is the one that comes.
+
+    Only an occasion that has begun can hold a row, so the outbox is read only for a next
+    time that falls in the current one (today, mostly), and not at all otherwise."""
+    zone_name, chat_id = settings.zone_name, settings.chat_id
+    dues = dict(dues)
+    now_keys = {kind: occasion_of(kind, chat_id, after // 60, zone_name) for kind in dues}
+    for _ in range(7):  # a weekly offer on several days may step more than once
+        current = {kind: key for kind, due in dues.items()
+                   if (key := occasion_of(kind, chat_id, due, zone_name)) == now_keys[kind]}
+        taken = await outbox.taken_keys(db, list(current.values())) if current else set()
+        served = [kind for kind, key in current.items() if key in taken]
+        if not served:
+            return dues
+        for kind in served:
+            schedule = settings.schedules[kind]
+            dues[kind] = next_due_minute(zone_name, schedule.local_minute, schedule.days,
+                                         dues[kind] * 60)
+    return dues
 
 
 LATER_SECONDS = 3 * 3600  # "Later today": the card once more, three hours on

@@ -61,6 +61,17 @@ async def enqueue(db: Database, entries: Sequence[Entry], now: int) -> int:
     return await db.insert_rows(INSERT_HEAD, insert_params(entries, now), INSERT_TAIL)
 
 
+async def taken_keys(db: Database, keys: Sequence[str]) -> set[str]:
+    """Which of these keys a row already holds: sent, waiting or cancelled alike, each makes
+    a second enqueue of its occasion a no-op."""
+    if not keys:
+        return set()
+    marks = ",".join("?" for _ in keys)
+    rows = await db.fetchall(f"SELECT dedupe_key FROM outbox WHERE dedupe_key IN ({marks})",
+                             list(keys))
+    return {row[0] for row in rows}
+
+
 async def recover(db: Database, *, claimed_before: int | None = None) -> int:
     """After a crash: rows claimed but never confirmed go back to pending, marked as possibly
     delivered already (the crash may have come after Telegram took them).

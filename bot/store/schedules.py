@@ -122,12 +122,19 @@ async def chat_settings(db: Database, chat_id: int) -> tuple[Any, list[Any]] | N
 
 
 async def save(db: Database, chat_id: int, kind: str, zone_name: str, local_minute: int,
-               days: int, next_due: int) -> None:
-    """One scheduled message created or changed; the chat takes the zone and is active."""
+               days: int, next_due: int) -> Any | None:
+    """One scheduled message created or changed; the chat takes the zone and is active.
+    A pause goes on: a new time or zone is not a wish to end a break (a stopped chat starts
+    afresh, without one). Returns what was there before (timezone; local_minute and days,
+    NULL when this kind was not set), read in the same transaction so a confirmation can say
+    what it replaced; None for a chat not stored."""
     async with db.transaction() as conn:
+        before = await conn.fetchone(
+            "SELECT c.timezone, s.local_minute, s.days FROM chats c LEFT JOIN schedules s "
+            "ON s.chat_id = c.id AND s.kind = ? WHERE c.id = ?", (kind, chat_id))
         await conn.execute(
-            "UPDATE chats SET timezone = ?, status = 'active', paused_until = NULL WHERE id = ?",
-            (zone_name, chat_id))
+            "UPDATE chats SET timezone = ?, status = 'active', paused_until = CASE "
+            "WHEN status = 'active' THEN paused_until END WHERE id = ?", (zone_name, chat_id))
         await conn.execute(
             """
             INSERT INTO schedules (chat_id, kind, local_minute, days, next_due)
@@ -136,6 +143,7 @@ async def save(db: Database, chat_id: int, kind: str, zone_name: str, local_minu
                 local_minute = excluded.local_minute, days = excluded.days,
                 next_due = excluded.next_due
             """, (chat_id, kind, local_minute, days, next_due))
+    return before
 
 
 async def remove(db: Database, chat_id: int, kind: str) -> None:

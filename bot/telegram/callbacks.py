@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 # kind -> whether it carries an argument. Arguments are ids: lowercase, digits, dashes, colons.
 KINDS: dict[str, bool] = {
@@ -20,6 +22,9 @@ KINDS: dict[str, bool] = {
     "rz": True,       # rz:<nonce>:<zone button index | keep>
     "rd": True,       # rd:<nonce>:<days mask>       (final)
     "rdt": True,      # rdt:<nonce>:<days mask>      (day picker, in progress)
+    # Under a confirmation that replaced the daily card: that card put back, as it was (no
+    # nonce: the button says what it sets, so it may be pressed later).
+    "rk": True,       # rk:<minute of day>:<days mask>:<zone_arg(zone)>
     "set": True,      # set:<what>   buttons of the /reminders overview
     "focus": True,    # focus:<nonce>:<topics mask | done>
     "hab": True,      # hab:<nonce>:<habits mask | done>
@@ -64,3 +69,31 @@ def pattern(kinds: Iterable[str]) -> re.Pattern[str]:
     """The callback_data of these kinds, for a CallbackQueryHandler."""
     names = "|".join(sorted(re.escape(k) for k in kinds))
     return re.compile(rf"^(?:{names})(?::|$)")
+
+
+# A time zone in callback data, which carries lower case, digits, ':', '_' and '-': an IANA
+# name in lower case with '/' as ':' ("europe:london"), an offset with '+' as 'p' ("utcp05:30").
+_OFFSET_ARG = re.compile(r"^utc(?P<sign>[p-])(?P<hm>\d{2}:\d{2})$")
+
+
+def zone_arg(zone_name: str) -> str | None:
+    """A zone's name as a button can carry it, or None when it could not be read back."""
+    arg = _as_arg(zone_name)
+    return arg if zone_from_arg(arg) == zone_name and _ARG.match(arg) else None
+
+
+def zone_from_arg(arg: str) -> str | None:
+    """The zone's name zone_arg made, or None for anything else."""
+    offset = _OFFSET_ARG.match(arg)
+    if offset:
+        return f"UTC{'+' if offset['sign'] == 'p' else '-'}{offset['hm']}"
+    return _zone_args().get(arg)
+
+
+@lru_cache(maxsize=1)
+def _zone_args() -> dict[str, str]:
+    return {_as_arg(name): name for name in available_timezones()}
+
+
+def _as_arg(zone_name: str) -> str:
+    return zone_name.lower().replace("/", ":").replace("+", "p")

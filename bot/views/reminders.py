@@ -10,7 +10,17 @@ from bot.delivery import localtime
 from bot.library import dates
 from bot.library.model import Card
 from bot.library.render import Renderer
-from bot.services.subscriptions import CARD, CHECKIN, SKIN_OFFER, SUMMARY, Subscription
+from bot.services.one_off import DAY_WORDS
+from bot.services.spoken_times import ReminderRequest
+from bot.services.subscriptions import (
+    CARD,
+    CHECKIN,
+    SKIN_OFFER,
+    SUMMARY,
+    Replaced,
+    Saved,
+    Subscription,
+)
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Key, Outgoing, keyboard
 
@@ -20,6 +30,18 @@ TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 def when(moment: datetime | None) -> str:
     """A local date and time as a person reads it: 'Tue 25 Nov, 08:00'."""
     return dates.local(moment)
+
+
+def bad_line(renderer: Renderer, request: ReminderRequest, text: str) -> Outgoing:
+    """Why a /remind line or a sentence was not set; for a reminder asked for once, the
+    repeating ones to type instead, at the time it named."""
+    days = request.days or 0
+    return renderer.message(
+        "bad_remind_line", problem=request.problem or "no_time",
+        words=request.unknown or text,
+        once=" ".join(w.capitalize() if w in DAY_WORDS else w for w in request.once.split()),
+        time=localtime.format_time(request.minute) if request.minute is not None else "",
+        weekday=DAY_WORDS[days.bit_length() - 1] if days.bit_count() == 1 else "")
 
 
 def ask_time(renderer: Renderer, nonce: str) -> Outgoing:
@@ -87,14 +109,46 @@ def pick_days(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
     return renderer.message("remind_pick_days", keyboard(rows), days=described)
 
 
-def confirmed(renderer: Renderer, settings: Subscription) -> Outgoing:
+def confirmed(renderer: Renderer, saved: Saved, now: int) -> Outgoing:
+    """All set: the daily card's days, time and next one; the card it replaced, with a
+    button to put that one back (a chat has one daily card); and a pause that goes on."""
+    settings, replaced = saved.settings, saved.replaced
     schedule = settings.schedules[CARD]
+    paused_at = settings.paused_at(now)
+    rows = [[settings_button(renderer)]]
+    if paused_at is not None:
+        rows[0].insert(0, resume_button(renderer))
+    before = None
+    if replaced is not None:
+        before = {"days": localtime.describe_days(replaced.days),
+                  "time": localtime.format_time(replaced.local_minute),
+                  "zone": replaced.zone_name if replaced.zone_name != settings.zone_name
+                  else ""}
+        undo = undo_button(renderer, replaced)
+        if undo is not None:
+            rows.insert(0, [undo])
     return renderer.message(
-        "remind_done", keyboard([[settings_button(renderer)]]),
+        "remind_done", keyboard(rows),
         days=localtime.describe_days(schedule.days),
         time=localtime.format_time(schedule.local_minute),
         zone=settings.zone_name, next=when(schedule.next_local(settings.zone_name)),
+        replaced=before, paused=when(paused_at) if paused_at else None,
     )
+
+
+def resume_button(renderer: Renderer) -> Button:
+    return Button(renderer.library.label("resume"), data=callbacks.make("set", "resume"))
+
+
+def undo_button(renderer: Renderer, replaced: Replaced) -> Button | None:
+    """"↩️ Undo: back to 19:30 on weekdays": sets the replaced card again, zone and all."""
+    zone = callbacks.zone_arg(replaced.zone_name)
+    if zone is None:
+        return None  # a zone no button can carry: the message still names what it replaced
+    return Button(renderer.library.label("undo_replaced").format(
+        time=localtime.format_time(replaced.local_minute),
+        days=localtime.describe_days(replaced.days)),
+        data=callbacks.make("rk", f"{replaced.local_minute}:{replaced.days}:{zone}"))
 
 
 def settings_button(renderer: Renderer) -> Button:
@@ -119,12 +173,11 @@ def overview(renderer: Renderer, settings: Subscription | None, now: int) -> Out
 
     topics = [t.title for t in lib.topics if t.id in settings.focus]
     habits = [h.label for h in lib.habits if h.id in settings.habits]
-    paused = None
-    if settings.paused_until and settings.paused_until > now:
-        paused = when(datetime.fromtimestamp(settings.paused_until, localtime.zone(zone_name)))
+    paused_at = settings.paused_at(now)
+    paused = when(paused_at) if paused_at else None
     rows: list[list[Button]] = []
     if settings.status == "stopped":
-        rows.append([Button(label("resume"), data=callbacks.make("set", "resume"))])
+        rows.append([resume_button(renderer)])
     else:
         if CARD in settings.schedules:
             rows.append([Button(label("change_time"), data=callbacks.make("set", "time")),
@@ -135,7 +188,7 @@ def overview(renderer: Renderer, settings: Subscription | None, now: int) -> Out
             rows.append([Button(label("set_up_card"), data=callbacks.make("remind"))])
         rows.append([Button(label("habits"), data=callbacks.make("set", "habits")),
                      Button(label("progress"), data=callbacks.make("set", "progress"))])
-        rows.append([Button(label("resume"), data=callbacks.make("set", "resume")) if paused
+        rows.append([resume_button(renderer) if paused
                      else Button(label("pause_3"), data=callbacks.make("set", "pause")),
                      Button(label("stop_all"), data=callbacks.make("set", "stop"))])
     return renderer.message(

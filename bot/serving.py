@@ -57,8 +57,16 @@ async def _serve(settings: Settings, library: Library) -> int:
         loop.add_signal_handler(sig, stop.set)
     app = build_application(settings, library)
     where = urlsplit(settings.base_url or "https://api.telegram.org").netloc
-    if not await with_backoff(app.bot.initialize, stop, f"the Telegram Bot API at {where}"):
-        await app.bot.shutdown()  # stopped while waiting for the network: nothing to undo
+    try:
+        reached = await with_backoff(app.bot.initialize, stop, f"the Telegram Bot API at {where}")
+    except BaseException:
+        # A rejected token is raised from here. The bot's connection pools were opened before
+        # its getMe: closed now, or aiohttp prints "Unclosed client session" and "Unclosed
+        # connector" under the one-line error the caller prints.
+        await app.bot.shutdown()
+        raise
+    if not reached:
+        await app.bot.shutdown()  # stopped while waiting for the network: nothing else to undo
         return 0
     async with running(app):
         heap.settle()  # what start-up built lives as long as the process

@@ -50,7 +50,8 @@ async def on_question(update: Update, context: Context, text: str,
     if finding.language is not None:
         await reply(update, context, triage_views.not_english(data.renderer, finding.language))
         return
-    friendly = answers.small_talk(data.renderer, text)
+    friendly = answers.small_talk(data.renderer, text) or \
+        answers.not_a_question(data.renderer, text)
     if friendly is not None:
         await reply(update, context, friendly)
         return

@@ -144,14 +144,22 @@ async def test_send_now_twice_or_by_two_moderators_sends_one_campaign(world: Har
 
 
 async def test_audiences_topic_followers_and_only_me(world: Harness, library: Library) -> None:
+    # 103 chose sleep and fibre, 101 fibre alone; 102, the group and the owner never chose,
+    # so they follow every topic and count as its followers too (issue 21).
+    await world.app.bot_data.db.execute("UPDATE chats SET focus = 'fibre' WHERE id = 101")
     _, menu = await compose(world)
     topics = Harness.only_reply(await world.press(data_of(menu, "🗂 Followers of a topic…"),
                                                   chat_id=OWNER))
-    sleep = next(t for t in library.topics if t.id == "sleep")
-    confirm = Harness.only_reply(await world.press(data_of(topics, f"{sleep.label} (1)"),
+    assert "everyone who follows all topics" in topics.plain
+    labels = {t.id: t.label for t in library.topics}
+    assert f"{labels['fibre']} (5)" in topics.button_labels
+    assert f"{labels['stress']} (3)" in topics.button_labels
+    confirm = Harness.only_reply(await world.press(data_of(topics, f"{labels['sleep']} (4)"),
                                                    chat_id=OWNER))
+    assert ": 4 chats right now" in confirm.plain
     await world.press(data_of(confirm, "🚀 Send now"), chat_id=OWNER)
-    assert world.rows("SELECT chat_id FROM outbox WHERE kind = 'broadcast'") == [(103,)]
+    assert sorted(r[0] for r in world.rows(
+        "SELECT chat_id FROM outbox WHERE kind = 'broadcast'")) == [-500, 102, 103, OWNER]
     _, menu = await compose(world, "just a test")
     confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
                                                    chat_id=OWNER))

@@ -149,8 +149,11 @@ async def test_campaign_starts_once_and_reports(store: Database) -> None:
                                  (BIG_ID, "supergroup", "")]:
         await chats.record_chat(store, chat_id, kind, "en", NOW)
         await schedules.set_focus(store, chat_id, [t for t in focus.split(",") if t])
-    assert await campaigns.topic_counts(store) == {"sleep": 2, "fibre": 1}
-    assert await campaigns.count_audience(store, "topic:sleep", 1) == 2
+    # The group never chose topics: it follows all of them, these included (issue 21).
+    assert await campaigns.topic_counts(store, ["sleep", "fibre", "stress"]) == {
+        "sleep": 3, "fibre": 2, "stress": 1}
+    assert await campaigns.count_audience(store, "topic:sleep", 1) == 3
+    assert await campaigns.count_audience(store, "topic:stress", 1) == 1
     draft = await campaigns.create_draft(store, created_by=7, report_chat=7, kind="message",
                                          now=NOW, body_html="<b>Hi</b>")
     assert draft > 0

@@ -146,7 +146,9 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         await reply(update, context, renderer.message("campaign_gone", id=campaign.id))
     elif step == "topics":
         await reply(update, context, campaign_views.topic_audiences(
-            renderer, campaign.id, await campaigns.topic_counts(data.db)), edit=True)
+            renderer, campaign.id,
+            await campaigns.topic_counts(data.db, [t.id for t in data.library.topics])),
+            edit=True)
     elif step == "back":
         await reply(update, context, campaign_views.audiences(
             renderer, campaign.id, await _counts(update, context)), edit=True)

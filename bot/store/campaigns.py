@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.store import outbox
@@ -42,8 +43,10 @@ def audience_filter(audience: str) -> tuple[str, tuple[object, ...]] | None:
     if audience == GROUPS:
         return "status = 'active' AND kind IN ('group', 'supergroup', 'channel')", ()
     if audience.startswith(TOPIC_PREFIX) and len(audience) > len(TOPIC_PREFIX):
+        # A chat that never narrowed its topics with /focus (focus '') follows all of them.
         topic = audience[len(TOPIC_PREFIX):]
-        return "status = 'active' AND (',' || focus || ',') LIKE ?", (f"%,{topic},%",)
+        return "status = 'active' AND (focus = '' OR (',' || focus || ',') LIKE ?)", \
+            (f"%,{topic},%",)
     return None
 
 
@@ -57,13 +60,16 @@ async def count_audience(db: Database, audience: str, report_chat: int) -> int:
     return int(row[0]) if row else 0
 
 
-async def topic_counts(db: Database) -> dict[str, int]:
-    """Active chats following each topic they chose with /focus."""
-    rows = await db.fetchall("SELECT focus FROM chats WHERE status = 'active' AND focus != ''")
-    counts: dict[str, int] = {}
-    for row in rows:
-        for topic in row[0].split(","):
-            counts[topic] = counts.get(topic, 0) + 1
+async def topic_counts(db: Database, topic_ids: Iterable[str]) -> dict[str, int]:
+    """Active chats following each topic: those that chose it with /focus, and those that
+    follow all topics (they never chose, or chose none: focus '')."""
+    rows = await db.fetchall("SELECT focus, COUNT(*) FROM chats WHERE status = 'active' "
+                             "GROUP BY focus")
+    counts = dict.fromkeys(topic_ids, 0)
+    for focus, chats in rows:
+        for topic in focus.split(",") if focus else counts:
+            if topic in counts:
+                counts[topic] += int(chats)
     return counts
 
 

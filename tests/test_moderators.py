@@ -343,3 +343,16 @@ async def test_an_owner_is_never_called_not_a_moderator(world: Harness, verb: st
     assert "is an owner (set by BOT_ADMIN_IDS)" in reply.plain
     assert "wasn't a moderator" not in reply.plain
     assert world.rows("SELECT COUNT(*) FROM moderators") == [(0,)]
+
+
+async def test_counts_of_one_are_singular(world: Harness) -> None:
+    """ "1 recipients" in /audit, "1 groups" in /stats (issue 21)."""
+    _, menu = await compose(world, "just a test")
+    confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
+                                                   chat_id=OWNER))
+    await world.press(data_of(confirm, "🚀 Send now"), chat_id=OWNER)
+    log = Harness.only_reply(await world.send("/audit", chat_id=OWNER)).plain
+    assert "broadcast sent" in log and "· 1 recipient\n" in log + "\n"
+    assert "1 recipients" not in log
+    stats = Harness.replies(await world.send("/stats", chat_id=OWNER))
+    assert any(" private, 1 group\n" in c.plain for c in stats), [c.plain for c in stats]

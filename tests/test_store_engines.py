@@ -264,10 +264,11 @@ async def test_checkins_feedback_and_moderation(store: Database) -> None:
     assert await checkins.answers(store, 1, date(2027, 3, 2)) == {("fibre", "2027-03-02"): True}
     assert await checkins.done_days(store, 1, "fibre") == {"2027-03-01", "2027-03-02"}
 
-    one = await feedback.record(store, "kefir gross?", False, NOW)
-    two = await feedback.record(store, "kefir gross?", True, NOW)
+    one = await feedback.record(store, 1, "kefir gross?", False, NOW)
+    two = await feedback.record(store, 1, "kefir gross?", True, NOW)
     assert two > one
-    assert await feedback.rate(store, two, False)
+    assert not await feedback.rate(store, two, 2, True)  # pressed in another chat: nothing
+    assert await feedback.rate(store, two, 1, False)
     assert await feedback.gaps(store, NOW - 10, 5) == [("kefir gross?", 2, 1, 1)]
     assert await feedback.prune(store, NOW + 31 * 86_400) == 2
 
@@ -296,13 +297,17 @@ async def test_privacy_shows_and_erases_everything(store: Database) -> None:
     await outbox.enqueue(store, [Entry(5, "card", "sent-one"), Entry(5, "card", "waiting")], NOW)
     sent = await outbox.claim_batch(store, NOW, 1)
     await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
+    await feedback.record(store, 5, "is kefir ok", True, NOW)
+    await feedback.record(store, 6, "someone else's", True, NOW)
     exported = await export.rows_about(store, 5, person=5)
     assert sorted(r["dedupe_key"] for r in exported["outbox"]) == ["sent-one", "waiting"]
+    assert [r["question"] for r in exported["answer_feedback"]] == ["is kefir ok"]
     assert mine["queued"] == 0 and (await privacy.everything(store, 5))["queued"] == 1
     assert await privacy.erase(store, 5, person=5)
     assert await privacy.everything(store, 5, person=5) is None
     for table in ("chats", "schedules", "card_views", "skin_profiles", "moderators", "outbox"):
         assert (await store.fetchone(f"SELECT COUNT(*) FROM {table}"))[0] == 0, table
+    assert [r[0] for r in await store.fetchall("SELECT chat_id FROM answer_feedback")] == [6]
     assert (await store.fetchone("SELECT actor FROM audit_log"))[0] == 0
 
 

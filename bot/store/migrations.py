@@ -211,6 +211,14 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO counters (name, value) SELECT 'campaign', COALESCE(MAX(number), 0) FROM campaigns;
     """,
+    # 12: the chat an answer went to, with its question: a 👍/👎 counts only when pressed in
+    # that chat. The ids are consecutive, and `fb:<id>:n` sent from any chat rated anyone's
+    # answer. The chat is never shown (/gaps lists questions alone); /mydata shows a chat its
+    # questions and /forget erases them. Rows from before have none and take no rating.
+    """
+    ALTER TABLE answer_feedback ADD COLUMN chat_id INTEGER;
+    CREATE INDEX answer_feedback_by_chat ON answer_feedback (chat_id) WHERE chat_id IS NOT NULL;
+    """,
 ]
 
 

@@ -78,6 +78,7 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
                          NOW)
     sent = await outbox.claim_batch(store, NOW, 1)
     await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
+    asked = await feedback.record(store, old, "is kefir ok", True, NOW)
     # Someone wrote in the supergroup first: the two rows merge.
     await chats.record_chat(store, new, "supergroup", None, NOW)
     await chats.mark_read(store, new, "both", NOW + 50)
@@ -93,6 +94,8 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
     assert await checkins.done_days(store, new, "fibre") == {"2027-01-01"}
     rows = await store.fetchall("SELECT chat_id, status FROM outbox ORDER BY status")
     assert [tuple(r) for r in rows] == [(new, "pending"), (new, "sent")]  # waiting and sent
+    # Its answers' 👍/👎 are pressed in the supergroup now.
+    assert await feedback.rate(store, asked, new, True)
 
 
 async def test_outbox_dedupes_claims_in_order_and_settles(store: Database) -> None:

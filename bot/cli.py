@@ -112,16 +112,23 @@ def backup(target: str) -> int:
               "copy; use PostgreSQL's own pg_dump (see the README's Backups)", file=sys.stderr)
         return 2
     try:
-        settings = load_settings()
-        done = copy_database(settings.database, Path(target).expanduser())
+        # The bot's own database, token or not: without one `python -m bot` is the local
+        # shell, whose practice file is not what anyone means to back up.
+        settings = load_settings(served=True)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    source = settings.database.absolute()
+    chosen_by = "BOT_DATABASE" if os.environ.get("BOT_DATABASE", "").strip() else \
+        "the default; BOT_DATABASE is not set"
+    try:
+        done = copy_database(source, Path(target).expanduser())
     except BackupError as exc:
-        print(f"error: backup: {exc}", file=sys.stderr)
+        print(f"error: backup: {exc} ({chosen_by})", file=sys.stderr)
         return 1
-    print(f"backed up {settings.database} to {done.path}: {done.size / 1024:.0f} kB, "
-          f"{done.tables} tables, checked, in {done.seconds:.1f} s")
+    tables = f"{done.tables} table{'s' if done.tables != 1 else ''}"
+    print(f"backed up the bot's database {source} ({chosen_by}) to {done.path.absolute()}: "
+          f"{done.size / 1024:.0f} kB, {tables}, checked, in {done.seconds:.1f} s")
     return 0
 
 

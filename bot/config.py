@@ -76,16 +76,19 @@ class Settings:
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = False,
-                  webhook: bool = False) -> Settings:
+                  webhook: bool = False, served: bool = False) -> Settings:
     """Read and check every setting; raise ConfigError naming the first bad variable.
-    `webhook`: `python -m bot webhook` was asked for (BOT_WEBHOOK_URL alone also means it)."""
+    `webhook`: `python -m bot webhook` was asked for (BOT_WEBHOOK_URL alone also means it).
+    `served`: the database is the one the bot serves on Telegram even without a token (for
+    `backup`, run from a shell that seldom has the token), never the local shell's."""
     env = os.environ if environ is None else environ
     token = _token(env.get("TELEGRAM_BOT_TOKEN", "").strip())
     base_url = _url(env, "TELEGRAM_BASE_URL")
     base_file_url = _url(env, "TELEGRAM_BASE_FILE_URL")
     if base_file_url and not base_url:
         raise ConfigError("TELEGRAM_BASE_FILE_URL", "is set but TELEGRAM_BASE_URL is not")
-    default_db = DEFAULT_SHELL_DATABASE if (shell or token is None) else DEFAULT_DATABASE
+    offline = shell or (token is None and not served)
+    default_db = DEFAULT_SHELL_DATABASE if offline else DEFAULT_DATABASE
     return Settings(
         token=token,
         base_url=base_url,

@@ -64,7 +64,16 @@ async def _serve(settings: Settings, library: Library) -> int:
     if server is not None:
         await server.start()
     try:
-        if not await with_backoff(app.bot.initialize, stop, f"the Telegram Bot API at {where}"):
+        try:
+            reached = await with_backoff(app.bot.initialize, stop,
+                                         f"the Telegram Bot API at {where}")
+        except BaseException:
+            # A rejected token is raised from here. The bot's connection pools were opened
+            # before its getMe: closed now, or aiohttp prints "Unclosed client session" and
+            # "Unclosed connector" under the one-line error the caller prints.
+            await app.bot.shutdown()
+            raise
+        if not reached:
             await app.bot.shutdown()  # stopped while waiting for the network: nothing to undo
             return 0
         await _serve_started(app, settings, stop, where)

@@ -52,7 +52,7 @@ MESSAGE_METHODS = {"sendMessage": False, "editMessageText": False, "sendPhoto": 
 # What only moderators may see: their screens' headings and confirmations.
 MODERATOR_SCREENS = ("New broadcast", "exactly what subscribers will see", "📣 Campaigns",
                      "🛡 Moderators", "🧾 Audit log", "📊 Bot stats", "Content reloaded",
-                     "is on its way to", "is cancelled", "When should campaign",
+                     "is on its way to", "is cancelled", "When should this broadcast",
                      "is scheduled for", "has not been sent", "is now a moderator",
                      "needs a second confirmation")
 
@@ -606,7 +606,7 @@ def owner_prepares(server: LoopbackBotAPI) -> list[str]:
         server.push_message("/broadcast", chat_id=OWNER)
         _reply(server, OWNER, "New broadcast")
         server.push_message(text, chat_id=OWNER)
-        _reply(server, OWNER, "Who should get campaign")
+        _reply(server, OWNER, "Who should get this broadcast")
         server.push_callback(_button(server, OWNER, "👥 All subscribers"), chat_id=OWNER)
         _reply(server, OWNER, "right now")
     server.push_message("/campaigns", chat_id=OWNER)

@@ -79,7 +79,8 @@ async def test_a_backup_while_the_bot_writes_holds_every_earlier_row(
     stop.set()
     await writer
     assert copy.returncode == 0, err.decode()
-    assert out.decode().startswith(f"backed up {db_path} to {target}: ")
+    assert out.decode().startswith(f"backed up the bot's database {db_path} (BOT_DATABASE) "
+                                   f"to {target}: ")
     assert during > 0  # the bot was writing while the copy was made
 
     after = table_rows(target)
@@ -119,7 +120,26 @@ def test_backup_refuses_what_it_cannot_copy(tmp_path: Path) -> None:
     missing = backup(tmp_path / "x.sqlite3")
     assert missing.returncode == 1
     assert missing.stderr.strip() == (f"error: backup: there is no database at "
-                                      f"{str(tmp_path / 'bot.sqlite3')!r} to back up")
+                                      f"{str(tmp_path / 'bot.sqlite3')!r} to back up "
+                                      "(BOT_DATABASE)")
     assert not (tmp_path / "bot.sqlite3").exists()  # and it made none
     nowhere = backup(tmp_path / "no" / "such" / "x.sqlite3")
     assert nowhere.returncode == 1 and "Traceback" not in nowhere.stderr
+
+
+def test_without_a_token_it_backs_up_the_bots_database_not_the_shells(tmp_path: Path) -> None:
+    """Run where both files are, as an operator would, with neither a token nor BOT_DATABASE:
+    the copy is bot.sqlite3 (what `python -m bot` serves on Telegram), and the line says so."""
+    for name, table in (("bot.sqlite3", "served"), ("bot-shell.sqlite3", "practice")):
+        with sqlite3.connect(tmp_path / name) as conn:
+            conn.execute(f"CREATE TABLE {table} (x INTEGER)")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "BOT_", "DATABASE_URL"))}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "bot", "backup", "copy.sqlite3"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(table_rows(tmp_path / "copy.sqlite3")) == {"served"}
+    assert result.stdout.startswith(
+        f"backed up the bot's database {tmp_path / 'bot.sqlite3'} (the default; BOT_DATABASE "
+        f"is not set) to {tmp_path / 'copy.sqlite3'}: "), result.stdout

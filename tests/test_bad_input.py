@@ -58,6 +58,56 @@ async def test_non_text_messages_get_a_friendly_answer(known: Harness, kind: dic
     assert known.snapshot() == before
 
 
+# --- messages that are not words: answered as what they are, never kept for /gaps ----------
+def no_gaps(bot: Harness) -> None:
+    assert bot.rows("SELECT question FROM answer_feedback") == []
+
+
+@pytest.mark.parametrize(("typed", "number"), [("7", "7"), ("2.1", "2.1"), ("[3]", "3"),
+                                               (" 12 ", "12")])
+async def test_a_number_with_no_button_says_there_is_no_such_button(
+        known: Harness, library: Library, typed: str, number: str) -> None:
+    reply = Harness.only_reply(await known.send(typed))
+    assert f"There's no button numbered {number}" in reply.plain
+    assert "don't have a card" not in reply.plain
+    assert reply.button_labels == [t.label for t in library.topics]  # buttons to tap
+    no_gaps(known)
+
+
+@pytest.mark.parametrize("typed", ["👍", "👍🏽", "🙏", "❤️", "👍 👍", "🙂🙂🙂"])
+async def test_a_thumbs_up_or_thanks_emoji_gets_you_are_welcome(known: Harness,
+                                                                 typed: str) -> None:
+    reply = Harness.only_reply(await known.send(typed))
+    assert reply.plain.startswith("You're very welcome.")
+    no_gaps(known)
+
+
+async def test_another_lone_emoji_is_told_words_are_needed(known: Harness) -> None:
+    reply = Harness.only_reply(await known.send("🤔"))
+    assert "an emoji alone doesn't tell me" in reply.plain and reply.buttons
+    assert "don't have a card" not in reply.plain
+    no_gaps(known)
+
+
+@pytest.mark.parametrize("kind", [
+    {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
+    {"audio": {"file_id": "a", "file_unique_id": "a", "duration": 30}},
+    {"video_note": {"file_id": "n", "file_unique_id": "n", "length": 240, "duration": 5}},
+])
+async def test_a_voice_message_is_asked_for_in_writing(known: Harness, kind: dict) -> None:
+    reply = Harness.only_reply(await known.feed({"message": known.message(None, **kind)}))
+    assert reply.plain.startswith("I can't listen to voice messages yet, sorry. Please type")
+    assert "don't have a card" not in reply.plain and reply.buttons
+    no_gaps(known)
+
+
+async def test_none_of_them_reaches_gaps(known: Harness) -> None:
+    for typed in ("9", "👍", "🤔"):
+        await known.send(typed)
+    gaps = Harness.only_reply(await known.send("/gaps", chat_id=9000001)).plain
+    assert "“#”" not in gaps and "👍" not in gaps
+
+
 @pytest.mark.parametrize("text", ["x" * 4000, "\u202e\u200b ｆｉｂｒｅ 🤔", "   ", "<>&\"'"])
 async def test_odd_text_never_breaks_the_bot(known: Harness, text: str) -> None:
     before = known.snapshot()

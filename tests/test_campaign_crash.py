@@ -59,7 +59,7 @@ async def test_sigkill_mid_campaign_then_restart_finishes_it(tmp_path: Path) -> 
             server.push_message("/broadcast", chat_id=OWNER)
             replies_to(server, OWNER, "New broadcast")
             server.push_message("Big news: three new cards on sleep.", chat_id=OWNER)
-            replies_to(server, OWNER, "Who should get campaign #1?")
+            replies_to(server, OWNER, "Who should get this broadcast?")
             server.push_callback(button(server, OWNER, "👥 All subscribers"), chat_id=OWNER)
             replies_to(server, OWNER, f"{RECIPIENTS} chats right now")
             started = time.monotonic()

@@ -94,3 +94,23 @@ async def test_moderators_get_their_menu_at_start_up_and_lose_it_with_forget(
         await again.press(next(b["callback_data"] for r in ask.buttons for b in r
                                if "Yes" in b["text"]), chat_id=MOD)
         assert f"chat {MOD}" not in menus(api.calls)
+
+
+async def test_help_lists_the_moderator_commands_to_moderators_only(bot: Harness) -> None:
+    """As their menu does: to a moderator or owner in their own chat, /help names their
+    commands; to anyone else (a group included) those commands do not exist."""
+    await bot.send(f"/mod add {MOD}", chat_id=OWNER)
+    owner = Harness.only_reply(await bot.send("/help", chat_id=OWNER)).plain
+    assert "For moderators" in owner
+    for name in (*MODERATING, "mod", "audit"):
+        assert f"/{name} — " in owner, name
+    assert "/broadcast — Send a message to subscribers" in owner
+    moderator = Harness.only_reply(await bot.send("/help", chat_id=MOD)).plain
+    assert all(f"/{name} — " in moderator for name in MODERATING)
+    assert "/mod — " not in moderator and "/audit — " not in moderator  # owners' own
+    person = Harness.only_reply(await bot.send("/help", chat_id=5550001)).plain
+    in_group = Harness.only_reply(await bot.send("/help", chat_id=-100777,
+                                                 chat_type="supergroup", user_id=OWNER)).plain
+    for text in (person, in_group):
+        assert "For moderators" not in text and "/broadcast" not in text
+        assert "/topics" in text

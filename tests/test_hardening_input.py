@@ -12,7 +12,7 @@ import pytest
 from bot.config import ConfigError, load_settings
 from bot.library.model import Library
 from bot.library.search_words import MAX_CHARS
-from tests.harness import USER_ID, Harness
+from tests.harness import Harness
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at
 
@@ -78,13 +78,16 @@ def test_settings_with_odd_digits_name_their_variable(value: str) -> None:
         load_settings({"BOT_SEND_RATE": value})
 
 
-# --- search reads at most 3,000 characters; whitespace there must not break it ----------------
-async def test_a_wall_of_ideographic_spaces_before_a_question_is_answered(bot: Harness) -> None:
-    await bot.send("/start")
-    before = bot.snapshot()
-    reply = Harness.only_reply(await bot.send("\u3000" * 3001 + "fibre"))
-    assert reply.chat_id == USER_ID and reply.buttons  # the topic menu, honestly
-    assert bot.snapshot()["chats"] == before["chats"]
+# --- search reads at most 3,000 characters; padding does not count towards them -------------
+@pytest.mark.parametrize("padding", ["\u3000", "\n", " \n", "\u200b"])
+async def test_a_question_padded_by_thousands_of_blanks_is_answered(
+        bot: Harness, library: Library, padding: str) -> None:
+    """Newlines or ideographic spaces before "fibre" are not words: the same card as the word
+    alone, not "I don't have a card" (issue 21)."""
+    alone = Harness.only_reply(await bot.send("fibre"))
+    padded = Harness.only_reply(await bot.send(padding * 4000 + "fibre"))
+    assert library.cards["fibre-gentle-start"].title in padded.plain
+    assert padded.plain == alone.plain and "don't have a card" not in padded.plain
 
 
 async def test_a_mention_followed_by_newlines_in_a_group_is_answered(bot: Harness) -> None:
@@ -96,10 +99,12 @@ async def test_a_mention_followed_by_newlines_in_a_group_is_answered(bot: Harnes
     assert reply.chat_id == group and reply.buttons
 
 
-async def test_3000_spaces_then_a_word_cut_in_half_reads_nothing_of_it(bot: Harness) -> None:
+async def test_3000_characters_of_words_then_a_word_cut_in_half_reads_nothing_of_it(
+        bot: Harness) -> None:
     index = bot.app.bot_data.index
-    assert index.search(" " * (MAX_CHARS - 2) + "probiotics") == []
-    assert index.search(" " * (MAX_CHARS + 1) + "probiotics") == []
+    words = "x " * (MAX_CHARS // 2 - 1)  # MAX_CHARS - 2 characters, none of them padding
+    assert index.search(words + "probiotics") == []  # "pr" is all the limit leaves of it
+    assert index.search(" " * (MAX_CHARS + 1) + "probiotics")  # spaces are not read as words
     assert index.search("\n" * MAX_CHARS) == []
     assert index.search("probiotics for my baby " + " " * MAX_CHARS)
 

@@ -144,14 +144,22 @@ async def test_send_now_twice_or_by_two_moderators_sends_one_campaign(world: Har
 
 
 async def test_audiences_topic_followers_and_only_me(world: Harness, library: Library) -> None:
+    # 103 chose sleep and fibre, 101 fibre alone; 102, the group and the owner never chose,
+    # so they follow every topic and count as its followers too (issue 21).
+    await world.app.bot_data.db.execute("UPDATE chats SET focus = 'fibre' WHERE id = 101")
     _, menu = await compose(world)
     topics = Harness.only_reply(await world.press(data_of(menu, "🗂 Followers of a topic…"),
                                                   chat_id=OWNER))
-    sleep = next(t for t in library.topics if t.id == "sleep")
-    confirm = Harness.only_reply(await world.press(data_of(topics, f"{sleep.label} (1)"),
+    assert "everyone who follows all topics" in topics.plain
+    labels = {t.id: t.label for t in library.topics}
+    assert f"{labels['fibre']} (5)" in topics.button_labels
+    assert f"{labels['stress']} (3)" in topics.button_labels
+    confirm = Harness.only_reply(await world.press(data_of(topics, f"{labels['sleep']} (4)"),
                                                    chat_id=OWNER))
+    assert ": 4 chats right now" in confirm.plain
     await world.press(data_of(confirm, "🚀 Send now"), chat_id=OWNER)
-    assert world.rows("SELECT chat_id FROM outbox WHERE kind = 'broadcast'") == [(103,)]
+    assert sorted(r[0] for r in world.rows(
+        "SELECT chat_id FROM outbox WHERE kind = 'broadcast'")) == [-500, 102, 103, OWNER]
     _, menu = await compose(world, "just a test")
     confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
                                                    chat_id=OWNER))
@@ -335,3 +343,103 @@ async def test_an_owner_is_never_called_not_a_moderator(world: Harness, verb: st
     assert "is an owner (set by BOT_ADMIN_IDS)" in reply.plain
     assert "wasn't a moderator" not in reply.plain
     assert world.rows("SELECT COUNT(*) FROM moderators") == [(0,)]
+
+
+async def test_counts_of_one_are_singular(world: Harness) -> None:
+    """ "1 recipients" in /audit, "1 groups" in /stats (issue 21)."""
+    _, menu = await compose(world, "just a test")
+    confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
+                                                   chat_id=OWNER))
+    await world.press(data_of(confirm, "🚀 Send now"), chat_id=OWNER)
+    log = Harness.only_reply(await world.send("/audit", chat_id=OWNER)).plain
+    assert "broadcast sent" in log and "· 1 recipient\n" in log + "\n"
+    assert "1 recipients" not in log
+    stats = Harness.replies(await world.send("/stats", chat_id=OWNER))
+    assert any(" private, 1 group\n" in c.plain for c in stats), [c.plain for c in stats]
+
+
+# --- /cancel and the numbers moderators see (issue 21) ---------------------------------------
+async def test_cancel_while_writing_a_broadcast_cancels_it(world: Harness) -> None:
+    """Each screen of a broadcast says /cancel stops it: writing, choosing the audience,
+    Send now or Schedule, typing the time. /cancel there cancels the draft."""
+    await world.send("/broadcast", chat_id=OWNER)
+    stopped = Harness.only_reply(await world.send("/cancel", chat_id=OWNER)).plain
+    assert "The broadcast you were preparing is cancelled; nothing was sent." in stopped
+    assert world.rows("SELECT COUNT(*) FROM campaigns") == [(0,)]
+    assert "Hello" in Harness.replies(await world.send("Hello", chat_id=OWNER))[0].plain
+
+    _, menu = await compose(world, "first try")  # the audience step
+    assert "Who should get this broadcast?" in menu.plain
+    stopped = Harness.only_reply(await world.send("/cancel", chat_id=OWNER)).plain
+    assert "The broadcast you were preparing is cancelled; nothing was sent." in stopped
+    assert "nothing to cancel" not in stopped
+    late = Harness.only_reply(await world.press(data_of(menu, "👥 All subscribers (5)"),
+                                                chat_id=OWNER))
+    assert "That draft was cancelled, so nothing more was done." in late.plain
+
+    _, menu = await compose(world, "second try")  # Send now on screen
+    confirm = Harness.only_reply(await world.press(data_of(menu, "👥 All subscribers (5)"),
+                                                   chat_id=OWNER))
+    assert "This broadcast goes to all subscribers: 5 chats" in confirm.plain
+    assert "cancelled" in Harness.only_reply(await world.send("/cancel", chat_id=OWNER)).plain
+    gone = Harness.only_reply(await world.press(data_of(confirm, "🚀 Send now"), chat_id=OWNER))
+    assert "That draft was cancelled" in gone.plain
+
+    _, menu = await compose(world, "third try")  # typing the time
+    confirm = Harness.only_reply(await world.press(data_of(menu, "👥 All subscribers (5)"),
+                                                   chat_id=OWNER))
+    await world.press(data_of(confirm, "🕒 Schedule…"), chat_id=OWNER)
+    assert "cancelled" in Harness.only_reply(await world.send("/cancel", chat_id=OWNER)).plain
+    assert world.rows("SELECT status, number FROM campaigns") == [("cancelled", None)] * 3
+    assert world.rows("SELECT COUNT(*) FROM outbox WHERE kind = 'broadcast'") == [(0,)]
+    actions = [r[0] for r in world.rows("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["draft cancelled"] * 3
+    # Nothing left to cancel: said so.
+    again = Harness.only_reply(await world.send("/cancel", chat_id=OWNER)).plain
+    assert again.startswith("There was nothing to cancel")
+
+
+async def test_campaign_numbers_do_not_skip_drafts_never_sent(world: Harness) -> None:
+    """Drafts cancelled, abandoned or left at Send now use up no number: the campaigns sent
+    or scheduled are #1, #2, #3; /campaigns shows the drafts not sent, marked as drafts."""
+    await compose(world, "abandoned at the audience")
+    _, menu = await compose(world, "cancelled by button")
+    await world.press(data_of(menu, "✖️ Cancel"), chat_id=OWNER)
+    _, menu = await compose(world, "sent first")
+    confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
+                                                   chat_id=OWNER))
+    started = Harness.only_reply(await world.press(data_of(confirm, "🚀 Send now"),
+                                                   chat_id=OWNER))
+    assert "Campaign #1 is on its way to 1 chat" in started.plain
+    _, menu = await compose(world, "left at send now")
+    await world.press(data_of(menu, "👥 All subscribers (5)"), chat_id=OWNER)
+    _, menu = await compose(world, "scheduled second")
+    confirm = Harness.only_reply(await world.press(data_of(menu, "👥 All subscribers (5)"),
+                                                   chat_id=OWNER))
+    await world.press(data_of(confirm, "🕒 Schedule…"), chat_id=OWNER)
+    scheduled = Harness.only_reply(await world.send("tomorrow 18:30", chat_id=OWNER))
+    assert "Campaign #2 is scheduled for" in scheduled.plain
+    _, menu = await compose(world, "sent third")
+    confirm = Harness.only_reply(await world.press(data_of(menu, "🧪 Only me, as a test"),
+                                                   chat_id=OWNER))
+    started = Harness.only_reply(await world.press(data_of(confirm, "🚀 Send now"),
+                                                   chat_id=OWNER))
+    assert "Campaign #3 is on its way" in started.plain
+
+    listing = Harness.replies(await world.send("/campaigns", chat_id=OWNER))[0]
+    text = listing.plain
+    assert [line.split()[0] for line in text.splitlines() if line.startswith("#")] == [
+        "#3", "#2", "#1"]
+    assert "📝 Draft “left at send now” → all subscribers" in text
+    assert "📝 Draft “abandoned at the audience” → no audience chosen yet" in text
+    assert text.count("draft, not sent") == 2 and "cancelled by button" not in text
+    assert listing.button_labels == ["✖️ Cancel #3", "✖️ Cancel #2", "✖️ Cancel #1"]
+    log = Harness.only_reply(await world.send("/audit", chat_id=OWNER)).plain
+    assert "broadcast sent · #3 “sent third”" in log and "#2 for" in log
+    # Drafts are their moderator's own: not shown to another, nor in a group.
+    await world.send(f"/mod add {MOD}", chat_id=OWNER)
+    other = Harness.replies(await world.send("/campaigns", chat_id=MOD))[0].plain
+    assert "#3" in other and "Draft" not in other
+    group = Harness.replies(await world.send("/campaigns", chat_id=-500, chat_type="supergroup",
+                                             user_id=OWNER))[0].plain
+    assert "#3" in group and "Draft" not in group

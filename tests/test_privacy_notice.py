@@ -4,6 +4,8 @@ that carries the disclaimer like every message."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.store import feedback, outbox
@@ -51,8 +53,21 @@ async def test_mydata_sends_every_record_as_a_json_file(bot: Harness) -> None:
     tables = document["tables"]
     [chat] = tables["chats"]
     assert (chat["id"], chat["timezone"], chat["kind"]) == (USER_ID, "Europe/London", "private")
+    # Times a person can read (issue 21): ISO 8601 in UTC, day names, the time of day.
     [schedule] = tables["schedules"]
-    assert (schedule["kind"], schedule["local_minute"], schedule["days"]) == ("card", 480, 127)
+    assert (schedule["kind"], schedule["time"], schedule["days"]) == (
+        "card", "08:00", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+    assert "local_minute" not in schedule
+    [(due_minute, seen)] = bot.rows(
+        "SELECT s.next_due, c.first_seen FROM schedules s JOIN chats c ON c.id = s.chat_id")
+    assert schedule["next_due"] == datetime.fromtimestamp(due_minute * 60, UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    assert schedule["next_due"].endswith(":00:00Z")  # 08:00 in London is on the hour in UTC
+    assert chat["first_seen"] == datetime.fromtimestamp(seen, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["exported_at"])
+    assert "ISO 8601" in document["about"] and "seconds" not in document["about"]
+    for row in tables["card_views"]:
+        assert row["first_read"].endswith("Z") and row["last_read"].endswith("Z")
     assert [r["card_id"] for r in tables["card_views"]] == ["fibre-gentle-start"]
     assert "moderators" not in tables and "claimed_by" not in json.dumps(document)
     # Exactly what the database holds for this chat, row for row.

@@ -36,7 +36,7 @@ async def test_a_question_gets_the_best_card_and_a_button_to_open_it(
     assert reply.buttons[-2][0]["text"] == "👍 Helpful"
 
 
-@pytest.mark.parametrize("text", ["asdfgh qwerty", "what's the weather in paris", "🙂🙂🙂",
+@pytest.mark.parametrize("text", ["asdfgh qwerty", "what's the weather in paris",
                                   "???!!!", "<b>&amp;</b>", "x" * 5000])
 async def test_no_match_is_honest_and_points_to_a_doctor(bot: Harness, text: str) -> None:
     reply = Harness.only_reply(await bot.send(text))

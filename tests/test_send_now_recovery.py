@@ -68,7 +68,7 @@ async def test_after_a_lost_press_campaigns_offers_the_draft_again(restart) -> N
     async for again in restart():
         calls = Harness.replies(await again.send("/campaigns", chat_id=OWNER))
         offer = calls[-1]
-        assert "Campaign #1 has not been sent" in offer.plain
+        assert "A broadcast you prepared has not been sent" in offer.plain
         assert "Clinic open day" in offer.plain and "3 chats right now" in offer.plain
         started = Harness.only_reply(await again.press(data_of(offer, "🚀 Send now"),
                                                        chat_id=OWNER))
@@ -88,7 +88,7 @@ async def test_broadcast_offers_it_too_but_only_to_its_own_moderator(bot: Harnes
     await draft_up_to_send_now(bot)
     calls = Harness.replies(await bot.send("/broadcast", chat_id=OWNER))
     assert "New broadcast" in calls[0].plain
-    assert "Campaign #1 has not been sent" in calls[-1].plain
+    assert "A broadcast you prepared has not been sent" in calls[-1].plain
     await bot.send("/mod add 9000002", chat_id=OWNER)
     calls = Harness.replies(await bot.send("/campaigns", chat_id=9000002))
     assert not any("has not been sent" in c.plain for c in calls)
@@ -119,7 +119,7 @@ async def test_killed_as_it_acknowledges_send_now_the_press_is_not_lost(tmp_path
             server.push_message("/broadcast", chat_id=OWNER)
             replies_to(server, OWNER, "New broadcast")
             server.push_message("Clinic open day on Friday", chat_id=OWNER)
-            replies_to(server, OWNER, "Who should get campaign #1?")
+            replies_to(server, OWNER, "Who should get this broadcast?")
             server.push_callback(button(server, OWNER, "👥 All subscribers"), chat_id=OWNER)
             replies_to(server, OWNER, "201 chats right now")
             # SIGKILL the moment PTB tells Telegram it has the press (its next getUpdates).
@@ -134,7 +134,7 @@ async def test_killed_as_it_acknowledges_send_now_the_press_is_not_lost(tmp_path
         try:
             if status == "draft":  # the press was lost: the moderator is offered it again
                 server.push_message("/campaigns", chat_id=OWNER)
-                replies_to(server, OWNER, "Campaign #1 has not been sent")
+                replies_to(server, OWNER, "A broadcast you prepared has not been sent")
                 server.push_callback(button(server, OWNER, "🚀 Send now"), chat_id=OWNER)
             replies_to(server, OWNER, "Campaign #1 has finished", timeout=30)
         finally:

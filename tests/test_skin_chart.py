@@ -16,6 +16,7 @@ from tests.test_skin_check import NOW, WEEK, answers_for, at_week, do_check
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 POINT = (30, 80, 150)
 CLEAR_SHADE, SEVERE_SHADE = (225, 242, 228), (252, 225, 205)
+WHITE, QUESTION_INK = (255, 255, 255), (120, 120, 120)
 TODAY = date(2026, 11, 22)  # NOW's day, a Sunday
 
 
@@ -84,6 +85,14 @@ async def test_the_chart_sent_with_the_result_shows_every_week(bot: Harness) -> 
     for index in (0, 3, 8):
         for score in range(29):
             assert picture.at(skin_chart.x_of(index, 12), skin_chart.y_of(score)) != POINT
+    # The week without a score is a gap through the bands, its "?" in the gap: a "?" over
+    # the clear band read as "clear" (issue 21).
+    gap = skin_chart.x_of(8, 12)
+    column = {picture.at(x, y) for x in range(gap - 5, gap + 6)
+              for y in range(skin_chart.y_of(28), skin_chart.y_of(0))}
+    assert column == {WHITE, QUESTION_INK}
+    assert picture.at(gap, skin_chart.y_of(1)) == WHITE
+    assert picture.at(skin_chart.x_of(7, 12), skin_chart.y_of(1)) == CLEAR_SHADE  # beside it
     # The ranges are shaded: clear at the bottom left, severe higher up.
     assert picture.at(72, skin_chart.y_of(1)) == CLEAR_SHADE
     assert picture.at(72, skin_chart.y_of(20)) == SEVERE_SHADE

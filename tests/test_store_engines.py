@@ -78,6 +78,7 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
                          NOW)
     sent = await outbox.claim_batch(store, NOW, 1)
     await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
+    asked = await feedback.record(store, old, "is kefir ok", True, NOW)
     # Someone wrote in the supergroup first: the two rows merge.
     await chats.record_chat(store, new, "supergroup", None, NOW)
     await chats.mark_read(store, new, "both", NOW + 50)
@@ -93,6 +94,8 @@ async def test_a_group_that_becomes_a_supergroup_keeps_everything(store: Databas
     assert await checkins.done_days(store, new, "fibre") == {"2027-01-01"}
     rows = await store.fetchall("SELECT chat_id, status FROM outbox ORDER BY status")
     assert [tuple(r) for r in rows] == [(new, "pending"), (new, "sent")]  # waiting and sent
+    # Its answers' 👍/👎 are pressed in the supergroup now.
+    assert await feedback.rate(store, asked, new, True)
 
 
 async def test_outbox_dedupes_claims_in_order_and_settles(store: Database) -> None:
@@ -149,8 +152,11 @@ async def test_campaign_starts_once_and_reports(store: Database) -> None:
                                  (BIG_ID, "supergroup", "")]:
         await chats.record_chat(store, chat_id, kind, "en", NOW)
         await schedules.set_focus(store, chat_id, [t for t in focus.split(",") if t])
-    assert await campaigns.topic_counts(store) == {"sleep": 2, "fibre": 1}
-    assert await campaigns.count_audience(store, "topic:sleep", 1) == 2
+    # The group never chose topics: it follows all of them, these included (issue 21).
+    assert await campaigns.topic_counts(store, ["sleep", "fibre", "stress"]) == {
+        "sleep": 3, "fibre": 2, "stress": 1}
+    assert await campaigns.count_audience(store, "topic:sleep", 1) == 3
+    assert await campaigns.count_audience(store, "topic:stress", 1) == 1
     draft = await campaigns.create_draft(store, created_by=7, report_chat=7, kind="message",
                                          now=NOW, body_html="<b>Hi</b>")
     assert draft > 0
@@ -261,10 +267,11 @@ async def test_checkins_feedback_and_moderation(store: Database) -> None:
     assert await checkins.answers(store, 1, date(2027, 3, 2)) == {("fibre", "2027-03-02"): True}
     assert await checkins.done_days(store, 1, "fibre") == {"2027-03-01", "2027-03-02"}
 
-    one = await feedback.record(store, "kefir gross?", False, NOW)
-    two = await feedback.record(store, "kefir gross?", True, NOW)
+    one = await feedback.record(store, 1, "kefir gross?", False, NOW)
+    two = await feedback.record(store, 1, "kefir gross?", True, NOW)
     assert two > one
-    assert await feedback.rate(store, two, False)
+    assert not await feedback.rate(store, two, 2, True)  # pressed in another chat: nothing
+    assert await feedback.rate(store, two, 1, False)
     assert await feedback.gaps(store, NOW - 10, 5) == [("kefir gross?", 2, 1, 1)]
     assert await feedback.prune(store, NOW + 31 * 86_400) == 2
 
@@ -293,13 +300,17 @@ async def test_privacy_shows_and_erases_everything(store: Database) -> None:
     await outbox.enqueue(store, [Entry(5, "card", "sent-one"), Entry(5, "card", "waiting")], NOW)
     sent = await outbox.claim_batch(store, NOW, 1)
     await outbox.apply(store, [Outcome(sent[0].id, "sent", NOW + 1)])
+    await feedback.record(store, 5, "is kefir ok", True, NOW)
+    await feedback.record(store, 6, "someone else's", True, NOW)
     exported = await export.rows_about(store, 5, person=5)
     assert sorted(r["dedupe_key"] for r in exported["outbox"]) == ["sent-one", "waiting"]
+    assert [r["question"] for r in exported["answer_feedback"]] == ["is kefir ok"]
     assert mine["queued"] == 0 and (await privacy.everything(store, 5))["queued"] == 1
     assert await privacy.erase(store, 5, person=5)
     assert await privacy.everything(store, 5, person=5) is None
     for table in ("chats", "schedules", "card_views", "skin_profiles", "moderators", "outbox"):
         assert (await store.fetchone(f"SELECT COUNT(*) FROM {table}"))[0] == 0, table
+    assert [r[0] for r in await store.fetchall("SELECT chat_id FROM answer_feedback")] == [6]
     assert (await store.fetchone("SELECT actor FROM audit_log"))[0] == 0
 
 

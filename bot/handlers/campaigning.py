@@ -24,6 +24,7 @@ from bot.views import library as views
 
 COMPOSE = "compose"  # user_data: waiting for a broadcast's message
 SCHEDULE = "schedule_campaign"  # user_data: waiting for a campaign's send time
+DRAFT = "draft"  # user_data: the draft being prepared (previewed, not yet sent or scheduled)
 SCHEDULE_HORIZON = timedelta(days=366)  # further ahead is a mistyped year, not a plan
 
 
@@ -58,10 +59,37 @@ async def push(update: Update, context: Context) -> None:
     await _preview(update, context, campaign_id)
 
 
-def drop_pending(context: Context) -> bool:
-    """Forget a broadcast being composed or a send time being waited for (/cancel)."""
+async def cancel_pending(update: Update, context: Context) -> bool:
+    """/cancel: the broadcast being written is dropped, and its draft, if it was previewed
+    (waiting for an audience, Send now or a time), is cancelled: the screens say "/cancel
+    stops here". True when there was one. A campaign already sent or scheduled is left to
+    /campaigns' Cancel."""
     user_data = context.user_data or {}
-    return bool(user_data.pop(COMPOSE, None)) | bool(user_data.pop(SCHEDULE, None))
+    composing = bool(user_data.pop(COMPOSE, None))
+    drafts = {user_data.pop(SCHEDULE, None), user_data.pop(DRAFT, None)} - {None}
+    cancelled = False
+    for draft_id in drafts:
+        campaign = await campaigns.get(context.bot_data.db, int(draft_id))
+        if campaign is not None and campaign.status == "draft":
+            cancelled |= await _drop_draft(update, context, campaign)
+    return composing or cancelled
+
+
+async def _drop_draft(update: Update, context: Context, campaign: campaigns.Campaign) -> bool:
+    """Cancel a draft (nothing was sent, and it never had a number) and say so in the log."""
+    data = context.bot_data
+    if not await campaigns.cancel(data.db, campaign.id, data.now(), draft_only=True):
+        return False
+    await moderation.audit(data.db, user_id_of(update), "draft cancelled", data.now(),
+                           campaign_views.summary_line(data.renderer, campaign))
+    return True
+
+
+def _done_with(context: Context, campaign_id: int) -> None:
+    """The draft left the drafts (sent, scheduled or cancelled): /cancel no longer means it."""
+    user_data = context.user_data
+    if user_data is not None and user_data.get(DRAFT) == campaign_id:
+        user_data.pop(DRAFT, None)
 
 
 async def composed(update: Update, context: Context) -> bool:
@@ -113,6 +141,7 @@ async def _preview(update: Update, context: Context, campaign_id: int) -> None:
     data = context.bot_data
     campaign = await campaigns.get(data.db, campaign_id)
     assert campaign is not None
+    context.user_data[DRAFT] = campaign_id  # type: ignore[index]  # what /cancel cancels
     await reply(update, context, campaign_views.delivered(data.renderer, campaign))
     warnings = _claims(context, campaign)
     if warnings:
@@ -143,10 +172,12 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     if step == "x":
         await _cancel(update, context, campaign)
     elif campaign.status != "draft":
-        await reply(update, context, renderer.message("campaign_gone", id=campaign.id))
+        await reply(update, context, renderer.message("campaign_gone", number=campaign.number))
     elif step == "topics":
         await reply(update, context, campaign_views.topic_audiences(
-            renderer, campaign.id, await campaigns.topic_counts(data.db)), edit=True)
+            renderer, campaign.id,
+            await campaigns.topic_counts(data.db, [t.id for t in data.library.topics])),
+            edit=True)
     elif step == "back":
         await reply(update, context, campaign_views.audiences(
             renderer, campaign.id, await _counts(update, context)), edit=True)
@@ -166,7 +197,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     elif step in ("sch", "sch2") and campaign.audience:
         context.user_data.pop(COMPOSE, None)  # type: ignore[union-attr]
         context.user_data[SCHEDULE] = campaign.id  # type: ignore[index]
-        await reply(update, context, renderer.message("campaign_ask_time", id=campaign.id,
+        await reply(update, context, renderer.message("campaign_ask_time",
                                                       **await _time_hint(update, context)))
     else:
         return False
@@ -179,31 +210,49 @@ def _topic_step(context: Context, step: str) -> str | None:
     return TOPIC_PREFIX + topics[index].id if index is not None else None
 
 
+async def _gone(update: Update, context: Context, campaign_id: int) -> None:
+    """Someone (or an earlier press) sent, scheduled or cancelled it first: as it is now."""
+    data = context.bot_data
+    campaign = await campaigns.get(data.db, campaign_id)
+    await reply(update, context, data.renderer.message(
+        "campaign_gone", number=campaign.number if campaign else None))
+
+
 async def _send_now(update: Update, context: Context, campaign: campaigns.Campaign) -> None:
     data = context.bot_data
     recipients = await campaigns.start(data.db, campaign.id, data.now())
     if recipients is None:
-        await reply(update, context, data.renderer.message("campaign_gone", id=campaign.id))
+        await _gone(update, context, campaign.id)
         return
+    _done_with(context, campaign.id)
+    sent = await campaigns.get(data.db, campaign.id)  # numbered as it started
+    number = sent.number if sent else None
     await moderation.audit(data.db, user_id_of(update), "broadcast sent", data.now(),
-                           f"#{campaign.id} "
+                           f"#{number} "
                            f"{campaign_views.summary_line(data.renderer, campaign)} "
                            f"to {campaign.audience}{_warned(context, campaign)}", recipients)
     data.sender.wake()
-    await reply(update, context, data.renderer.message("campaign_started", id=campaign.id,
+    await reply(update, context, data.renderer.message("campaign_started", number=number,
                                                        recipients=recipients), edit=True)
 
 
 async def _cancel(update: Update, context: Context, campaign: campaigns.Campaign) -> None:
     data = context.bot_data
+    if campaign.status == "draft":
+        if await _drop_draft(update, context, campaign):
+            _done_with(context, campaign.id)
+            await reply(update, context, data.renderer.message("campaign_cancelled",
+                                                               number=None, sent=0))
+            return
+        campaign = await campaigns.get(data.db, campaign.id) or campaign  # sent meanwhile
     if not await campaigns.cancel(data.db, campaign.id, data.now()):
-        await reply(update, context, data.renderer.message("campaign_gone", id=campaign.id))
+        await _gone(update, context, campaign.id)
         return
     sent = (await campaigns.progress(data.db, campaign.id))["sent"]
     await moderation.audit(data.db, user_id_of(update), "campaign cancelled", data.now(),
-                           f"#{campaign.id}", sent)
-    await reply(update, context, data.renderer.message("campaign_cancelled", id=campaign.id,
-                                                       sent=sent))
+                           f"#{campaign.number}", sent)
+    await reply(update, context, data.renderer.message("campaign_cancelled",
+                                                       number=campaign.number, sent=sent))
 
 
 def _claims(context: Context, campaign: campaigns.Campaign) -> list[Rule]:
@@ -257,25 +306,34 @@ async def _scheduled_time(update: Update, context: Context, campaign_id: int) ->
     context.user_data.pop(SCHEDULE, None)  # type: ignore[union-attr]
     if campaign is None or not await campaigns.schedule(data.db, campaign_id,
                                                         int(moment.timestamp())):
-        await reply(update, context, data.renderer.message("campaign_gone", id=campaign_id))
+        await _gone(update, context, campaign_id)
         return
+    _done_with(context, campaign_id)
+    scheduled = await campaigns.get(data.db, campaign_id)  # numbered as it was scheduled
+    number = scheduled.number if scheduled else None
     shown = campaign_views.when(int(moment.timestamp()), zone_name)
     await moderation.audit(data.db, user_id_of(update), "broadcast scheduled", data.now(),
-                           f"#{campaign_id} for {shown} to {campaign.audience}"
+                           f"#{number} for {shown} to {campaign.audience}"
                            f"{_warned(context, campaign)}")
     await reply(update, context, data.renderer.message(
-        "campaign_scheduled", id=campaign_id, when=shown,
+        "campaign_scheduled", number=number, when=shown,
         audience=campaign_views.describe_audience(data.renderer, campaign.audience)))
 
 
 @moderators_only
 async def campaign_list(update: Update, context: Context) -> None:
-    """/campaigns: scheduled, running and finished campaigns with their counts."""
+    """/campaigns: scheduled, running and finished campaigns with their counts, and in the
+    moderator's own chat their drafts not yet sent, marked as drafts."""
     data = context.bot_data
     items = [(c, await campaigns.progress(data.db, c.id))
              for c in await campaigns.listing(data.db)]
     zone_name = await _zone_of(context, user_id_of(update))
-    await reply(update, context, campaign_views.campaign_list(data.renderer, items, zone_name))
+    # A draft's text is for its moderator's eyes, and a week old it is no longer offered.
+    drafts = await campaigns.open_drafts(
+        data.db, user_id_of(update), data.now() - campaigns.UNSENT_DAYS * 86_400) \
+        if private_chat(update) else []
+    await reply(update, context, campaign_views.campaign_list(data.renderer, items, zone_name,
+                                                              drafts))
     await _offer_unsent(update, context)
 
 

@@ -19,10 +19,14 @@ async def rate(update: Update, context: Context, action: callbacks.Action) -> bo
     raw_id, _, verdict = action.arg.partition(":")
     feedback_id = whole_number(raw_id)
     query = update.callback_query
-    if feedback_id is None or verdict not in ("y", "n") or query is None:
+    chat = update.effective_chat
+    if feedback_id is None or verdict not in ("y", "n") or query is None or chat is None:
         return False
     data = context.bot_data
-    await feedback.rate(data.db, feedback_id, verdict == "y")
+    # Only in the chat the answer went to: from anywhere else (a forged or copied button),
+    # or once the question is gone, it is a stale button and nothing changes.
+    if not await feedback.rate(data.db, feedback_id, chat.id, verdict == "y"):
+        return False
     await query.answer(data.library.label("feedback_thanks"))
     return True
 

@@ -6,14 +6,38 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers.common import remember_chat
+from bot.handlers.guards import private_chat
+from bot.store import moderation
 from bot.telegram.send import reply
 from bot.views import library as views
+from bot.views import menus
 
 
 async def help_command(update: Update, context: Context) -> None:
-    """List what the bot can do."""
+    """List what the bot can do (and, to a moderator in their own chat, their commands)."""
     await remember_chat(update, context)
-    await reply(update, context, views.topic_menu(context.bot_data.renderer, "help"))
+    renderer = context.bot_data.renderer
+    extra = await _moderator_commands(update, context)
+    out = views.topic_menu(renderer, "help", moderator_commands=extra) if extra \
+        else views.topic_menu(renderer, "help")
+    await reply(update, context, out)
+
+
+async def _moderator_commands(update: Update, context: Context) -> list[tuple[str, str]]:
+    """The moderator's (or owner's) own commands with what each does, as their command menu
+    has them: in their private chat only, where that menu is shown too. To anyone else these
+    commands do not exist, so /help does not name them."""
+    user = update.effective_user
+    if user is None or not private_chat(update):
+        return []
+    data = context.bot_data
+    owner = user.id in data.settings.admin_ids
+    if not owner and not await moderation.is_moderator(data.db, data.settings.admin_ids,
+                                                       user.id):
+        return []
+    described = dict(data.library.commands)
+    return [(name, described[name]) for name in (menus.OWNERS if owner else menus.MODERATORS)
+            if name in described]
 
 
 async def about(update: Update, context: Context) -> None:

@@ -19,7 +19,7 @@ _FLOW_NAMES = {"time": "reminder", "zone": "reminder", "days": "reminder", "focu
 async def cancel(update: Update, context: Context) -> None:
     """/cancel: stop whatever set-up is waiting and say what stayed as it was."""
     stopped: list[str] = []
-    if campaigning.drop_pending(context):
+    if await campaigning.cancel_pending(update, context):
         stopped.append("broadcast")
     flow = flows.current_flow(context)
     keys_shown = bool(flow and flow.get("location_offered"))

@@ -53,7 +53,8 @@ async def mydata(update: Update, context: Context) -> None:
         stored["reads"] = [(titles[c].title if c in titles else c, n) for c, n in stored["reads"]]
     rows = [[Button(data.library.label("forget"), data=callbacks.make("forget", "ask"))]] \
         if stored else []
-    await reply(update, context, data.renderer.message("mydata", keyboard(rows), stored=stored))
+    await reply(update, context, data.renderer.message(
+        "mydata", keyboard(rows), stored=stored, questions_days=answer_feedback.KEEP_DAYS))
     tables = await export.rows_about(data.db, chat_id, _person(update)) if stored else {}
     if tables:
         caption = data.renderer.finish(data.renderer.body("mydata_file", tables=list(tables)),

@@ -50,13 +50,17 @@ async def on_question(update: Update, context: Context, text: str,
     if finding.language is not None:
         await reply(update, context, triage_views.not_english(data.renderer, finding.language))
         return
-    friendly = answers.small_talk(data.renderer, text)
+    friendly = answers.small_talk(data.renderer, text) or \
+        answers.not_a_question(data.renderer, text)
     if friendly is not None:
         await reply(update, context, friendly)
         return
     hits = data.index.search(text)
-    # Kept without the chat: where the cards fall short (/gaps), with the 👍/👎 it gets.
-    feedback_id = await feedback.record(data.db, gaps.masked(text), bool(hits), data.now())
+    # Where the cards fall short (/gaps), with the 👍/👎 it gets: masked, and kept with its
+    # chat only so that no other chat can rate the answer.
+    chat = update.effective_chat
+    feedback_id = await feedback.record(data.db, chat.id if chat else 0, gaps.masked(text),
+                                        bool(hits), data.now())
     await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
 
 

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.handlers import campaigning, fallback, navigation, questions, reminders, settings
+from bot.views import library as library_views
 from bot.views import triage as triage_views
 
 STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
@@ -49,5 +50,9 @@ async def on_media(update: Update, context: Context) -> None:
     elif message is not None and message.photo:
         await questions.reply(update, context,
                               triage_views.photo_only(context.bot_data.renderer))
+    elif message is not None and (message.voice or message.audio or message.video_note):
+        # Said aloud, it is still a question: ask for it in writing rather than "no card".
+        await questions.reply(update, context,
+                              library_views.topic_menu(context.bot_data.renderer, "not_heard"))
     else:
         await fallback.not_text(update, context)

@@ -7,7 +7,8 @@ How a message is scored, step by step:
 
 1. Words. `words.normalise` (lower case, accents and apostrophes dropped, punctuation as
    spaces); only the first MAX_CHARS characters and MAX_WORDS words are read, so a pasted
-   essay costs no more than a paragraph.
+   essay costs no more than a paragraph. Padding (runs of newlines, ideographic or zero-width
+   spaces) counts as one space towards MAX_CHARS.
 2. Typos. A word the library has never seen is corrected to the nearest subject word (from a
    card title, keyword, topic or synonyms.yaml), if one is close enough for the word's length
    (`allowed_edits`): four letters only by a dropped letter ("fibr"), five to seven letters by

@@ -64,9 +64,21 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _LAST_WORD = re.compile(r"\S+\Z")
 
 
+# Runs of whitespace (newlines, U+3000 ideographic spaces...) and of the blank characters
+# that pad a message invisibly (zero-width spaces and joiners, the word joiner, the BOM,
+# Hangul fillers, the blank Braille pattern). They separate words and say nothing else.
+_PADDING = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u115f\u1160\u3164\uffa0\u2800]+")
+# Telegram's messages stop at 4,096 characters; squeezing reads at most this many of any text.
+_SQUEEZED_AT_MOST = 8 * MAX_CHARS
+
+
 def first_chars(text: str) -> str:
-    """The first MAX_CHARS characters, without a word the cut went through (and "" when they
-    are all whitespace: a wall of spaces or newlines asks nothing)."""
+    """The first MAX_CHARS characters once each run of padding is one space, without a word
+    the cut went through: "fibre" after 4,000 newlines or ideographic spaces is still read
+    (padding cost the question its words when it counted towards the limit)."""
+    if len(text) <= MAX_CHARS:
+        return text
+    text = _PADDING.sub(" ", text[:_SQUEEZED_AT_MOST])
     if len(text) <= MAX_CHARS:
         return text
     head = text[:MAX_CHARS]

@@ -277,6 +277,7 @@ def _context(stats: Stats, compact: bool, cards: int, topics: int, title_limit: 
                   for c in stats.top_cards[:cards]],
         "any_reads": bool(stats.top_cards),
         "has_paused": stats.paused > 0,
+        "one_group": stats.active_groups == 1,
         "topics": [{"label": t.label, "reads": n(t.reads)} for t in stats.top_topics[:topics]],
         "habits": [{"label": h.label, "answered": n(h.answered), "one": h.answered == 1,
                     "yes": share(h.yes, h.answered)} for h in stats.habits[:habits]],

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.store import outbox
-from bot.store.db import Database
+from bot.store.db import Database, Session
 
 ALL, GROUPS, ME = "all", "groups", "me"
 TOPIC_PREFIX = "topic:"
@@ -25,10 +26,14 @@ class Campaign:
     status: str  # draft, scheduled, running, finished, cancelled
     send_at: int | None
     recipients: int
+    # What moderators call it (#3): given when it leaves the drafts, sent or scheduled, so
+    # the numbers run on without the drafts never sent. None for a draft. The id is the key.
+    number: int | None = None
+    created_at: int = 0
 
 
 _COLUMNS = ("id, created_by, report_chat, kind, body_html, card_id, photo, audience, status, "
-            "send_at, recipients")
+            "send_at, recipients, number, created_at")
 
 
 def _campaign(row: object) -> Campaign:
@@ -42,8 +47,10 @@ def audience_filter(audience: str) -> tuple[str, tuple[object, ...]] | None:
     if audience == GROUPS:
         return "status = 'active' AND kind IN ('group', 'supergroup', 'channel')", ()
     if audience.startswith(TOPIC_PREFIX) and len(audience) > len(TOPIC_PREFIX):
+        # A chat that never narrowed its topics with /focus (focus '') follows all of them.
         topic = audience[len(TOPIC_PREFIX):]
-        return "status = 'active' AND (',' || focus || ',') LIKE ?", (f"%,{topic},%",)
+        return "status = 'active' AND (focus = '' OR (',' || focus || ',') LIKE ?)", \
+            (f"%,{topic},%",)
     return None
 
 
@@ -57,13 +64,16 @@ async def count_audience(db: Database, audience: str, report_chat: int) -> int:
     return int(row[0]) if row else 0
 
 
-async def topic_counts(db: Database) -> dict[str, int]:
-    """Active chats following each topic they chose with /focus."""
-    rows = await db.fetchall("SELECT focus FROM chats WHERE status = 'active' AND focus != ''")
-    counts: dict[str, int] = {}
-    for row in rows:
-        for topic in row[0].split(","):
-            counts[topic] = counts.get(topic, 0) + 1
+async def topic_counts(db: Database, topic_ids: Iterable[str]) -> dict[str, int]:
+    """Active chats following each topic: those that chose it with /focus, and those that
+    follow all topics (they never chose, or chose none: focus '')."""
+    rows = await db.fetchall("SELECT focus, COUNT(*) FROM chats WHERE status = 'active' "
+                             "GROUP BY focus")
+    counts = dict.fromkeys(topic_ids, 0)
+    for focus, chats in rows:
+        for topic in focus.split(",") if focus else counts:
+            if topic in counts:
+                counts[topic] += int(chats)
     return counts
 
 
@@ -102,10 +112,12 @@ async def start(db: Database, campaign_id: int, now: int) -> int | None:
             (now, campaign_id, now))
         if started != 1:
             return None
-        row = await conn.fetchone("SELECT audience, report_chat FROM campaigns WHERE id = ?",
-                                  (campaign_id,))
+        row = await conn.fetchone(
+            "SELECT audience, report_chat, number FROM campaigns WHERE id = ?", (campaign_id,))
         assert row is not None  # the UPDATE above just found it
         audience, report_chat = row[0], row[1]
+        if row[2] is None:  # a draft sent now; a scheduled one has its number already
+            await _give_number(conn, campaign_id)
         values = ("broadcast", str(campaign_id), outbox.PRIORITY["broadcast"], campaign_id,
                   now, now)
         if audience == ME:
@@ -131,18 +143,34 @@ async def start(db: Database, campaign_id: int, now: int) -> int | None:
     return recipients
 
 
+async def _give_number(conn: Session, campaign_id: int) -> None:
+    """The next campaign number, in the transaction that takes the campaign out of the
+    drafts: a failure gives the number back. On PostgreSQL the counter's row stays locked
+    until that transaction ends, so two instances never give out the same number."""
+    row = await conn.fetchone(
+        "UPDATE counters SET value = value + 1 WHERE name = 'campaign' RETURNING value")
+    assert row is not None  # migration 11 made the row
+    await conn.execute("UPDATE campaigns SET number = ? WHERE id = ?", (row[0], campaign_id))
+
+
 async def schedule(db: Database, campaign_id: int, send_at: int) -> bool:
-    return await db.execute(
-        "UPDATE campaigns SET status = 'scheduled', send_at = ? WHERE id = ? AND status = "
-        "'draft' AND audience != ''", (send_at, campaign_id)) == 1
+    async with db.transaction() as conn:
+        if await conn.execute(
+                "UPDATE campaigns SET status = 'scheduled', send_at = ? WHERE id = ? AND "
+                "status = 'draft' AND audience != ''", (send_at, campaign_id)) != 1:
+            return False
+        await _give_number(conn, campaign_id)
+    return True
 
 
-async def cancel(db: Database, campaign_id: int, now: int) -> bool:
-    """Stop a campaign that has not finished; messages not yet sent are dropped."""
+async def cancel(db: Database, campaign_id: int, now: int, *, draft_only: bool = False) -> bool:
+    """Stop a campaign that has not finished; messages not yet sent are dropped. With
+    draft_only, only a draft (/cancel while writing one never stops a scheduled campaign)."""
+    statuses = "('draft')" if draft_only else "('draft', 'scheduled', 'running')"
     async with db.transaction() as conn:
         if await conn.execute(
             "UPDATE campaigns SET status = 'cancelled', finished_at = ? WHERE id = ? AND "
-            "status IN ('draft', 'scheduled', 'running')", (now, campaign_id)) != 1:
+            f"status IN {statuses}", (now, campaign_id)) != 1:
             return False
         await conn.execute("UPDATE outbox SET status = 'cancelled' WHERE campaign_id = ? AND "
                            "status = 'pending'", (campaign_id,))
@@ -215,9 +243,20 @@ async def unsent_drafts(db: Database, created_by: int, now: int, limit: int = 3
 
 
 async def listing(db: Database, limit: int = 10) -> list[Campaign]:
+    """The latest campaigns that were sent or scheduled, by number, newest first."""
     rows = await db.fetchall(
-        f"SELECT {_COLUMNS} FROM campaigns WHERE status != 'draft' ORDER BY id DESC LIMIT ?",
-        (limit,))
+        f"SELECT {_COLUMNS} FROM campaigns WHERE number IS NOT NULL ORDER BY number DESC "
+        "LIMIT ?", (limit,))
+    return [_campaign(r) for r in rows]
+
+
+async def open_drafts(db: Database, created_by: int, since: int, limit: int = 5
+                      ) -> list[Campaign]:
+    """A moderator's drafts made since `since` and not sent, scheduled or cancelled (an
+    audience chosen or not): newest first."""
+    rows = await db.fetchall(
+        f"SELECT {_COLUMNS} FROM campaigns WHERE created_by = ? AND status = 'draft' "
+        "AND created_at >= ? ORDER BY id DESC LIMIT ?", (created_by, since, limit))
     return [_campaign(r) for r in rows]
 
 

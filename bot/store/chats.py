@@ -147,6 +147,9 @@ async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
         for part in (outbox.LIVE, outbox.SETTLED):
             await conn.execute(f"UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND {part}",
                                (new_id, old_id))
+        # Its answers' 👍/👎 buttons are pressed in the supergroup from now on.
+        await conn.execute("UPDATE answer_feedback SET chat_id = ? WHERE chat_id = ?",
+                           (new_id, old_id))
 
 
 async def status(db: Database, chat_id: int) -> str | None:

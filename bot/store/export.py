@@ -20,6 +20,7 @@ _CHAT_TABLES = (
     ("outbox", f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.LIVE} UNION ALL "
                f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.SETTLED} ORDER BY id"),
     ("setup_state", "SELECT * FROM setup_state WHERE scope = 'chat' AND id = ?"),
+    ("answer_feedback", "SELECT * FROM answer_feedback WHERE chat_id = ? ORDER BY id"),
 )
 _PERSON_TABLES = (
     ("setup_state_yours", "SELECT * FROM setup_state WHERE scope = 'user' AND id = ?"),

@@ -1,5 +1,6 @@
-"""Anonymised questions and the 👍/👎 they got: where the cards fall short. No chat id is
-kept, only the masked question (bot/services/gaps.py), and rows go after 30 days."""
+"""Questions, masked (bot/services/gaps.py), and the 👍/👎 they got: where the cards fall
+short. Each row keeps the chat the answer went to, so that only that chat can rate it; the
+chat is never shown to moderators, /forget erases a chat's rows, and rows go after 30 days."""
 
 from __future__ import annotations
 
@@ -8,18 +9,27 @@ from bot.store.db import Database
 KEEP_DAYS = 30
 
 
-async def record(db: Database, question: str, found: bool, now: int) -> int:
-    """A question answered; returns the id its 👍/👎 buttons carry."""
+async def record(db: Database, chat_id: int, question: str, found: bool, now: int) -> int:
+    """A question answered in `chat_id`; returns the id its 👍/👎 buttons carry."""
     row = await db.fetchone(
-        "INSERT INTO answer_feedback (at, question, found) VALUES (?, ?, ?) RETURNING id",
-        (now, question, int(found)))
+        "INSERT INTO answer_feedback (at, question, found, chat_id) VALUES (?, ?, ?, ?) "
+        "RETURNING id", (now, question, int(found), chat_id))
     return int(row[0]) if row else 0
 
 
-async def rate(db: Database, feedback_id: int, helpful: bool) -> bool:
-    """The person's 👍 or 👎; False when the row is gone (older than 30 days)."""
-    return await db.execute("UPDATE answer_feedback SET helpful = ? WHERE id = ?",
-                            (int(helpful), feedback_id)) > 0
+async def rate(db: Database, feedback_id: int, chat_id: int, helpful: bool) -> bool:
+    """A 👍 or 👎 pressed in `chat_id`; False, and nothing changed, when the answer did not go
+    to that chat (a button forged elsewhere) or the row is gone (older than 30 days)."""
+    return await db.execute(
+        "UPDATE answer_feedback SET helpful = ? WHERE id = ? AND chat_id = ?",
+        (int(helpful), feedback_id, chat_id)) > 0
+
+
+async def asked_in(db: Database, chat_id: int) -> int:
+    """How many questions asked in this chat are kept (/mydata)."""
+    row = await db.fetchone("SELECT COUNT(*) FROM answer_feedback WHERE chat_id = ?",
+                            (chat_id,))
+    return int(row[0]) if row else 0
 
 
 async def gaps(db: Database, since: int, limit: int) -> list[tuple[str, int, int, int]]:

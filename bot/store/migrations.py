@@ -195,6 +195,30 @@ MIGRATIONS: list[str] = [
     CREATE INDEX outbox_chat_settled ON outbox (chat_id)
         WHERE status NOT IN ('pending', 'sending');
     """,
+    # 11: the campaign numbers moderators see count the campaigns that were sent or
+    # scheduled, one after another. Numbered by id, every draft used one up, and drafts left
+    # unsent or cancelled made the numbers jump (#2, then #5). The id stays the key that
+    # buttons and outbox rows carry; a draft has no number until it leaves the drafts. A
+    # campaign that is not a draft keeps the number it was shown with (its id); `counters`
+    # holds the last number given, taken under its row's lock by two instances at once.
+    """
+    ALTER TABLE campaigns ADD COLUMN number INTEGER;
+    UPDATE campaigns SET number = id WHERE status != 'draft';
+    CREATE UNIQUE INDEX campaigns_number ON campaigns (number);
+    CREATE TABLE counters (
+        name    TEXT    PRIMARY KEY,
+        value   INTEGER NOT NULL
+    );
+    INSERT INTO counters (name, value) SELECT 'campaign', COALESCE(MAX(number), 0) FROM campaigns;
+    """,
+    # 12: the chat an answer went to, with its question: a 👍/👎 counts only when pressed in
+    # that chat. The ids are consecutive, and `fb:<id>:n` sent from any chat rated anyone's
+    # answer. The chat is never shown (/gaps lists questions alone); /mydata shows a chat its
+    # questions and /forget erases them. Rows from before have none and take no rating.
+    """
+    ALTER TABLE answer_feedback ADD COLUMN chat_id INTEGER;
+    CREATE INDEX answer_feedback_by_chat ON answer_feedback (chat_id) WHERE chat_id IS NOT NULL;
+    """,
 ]
 
 

@@ -37,6 +37,7 @@ class ApiCall:
     params: dict[str, Any]
     result: Any = None  # what the fake Telegram answered
     files: dict[str, bytes] = field(default_factory=dict)  # uploads: a photo's PNG, by field
+    file_names: dict[str, str] = field(default_factory=dict)  # each upload's file name
 
     @property
     def chat_id(self) -> int | None:
@@ -123,10 +124,12 @@ class OfflineBotAPI(BaseRequest):
             # Nobody polls the shell; sleep like a long poll with nothing to report.
             await asyncio.sleep(min(float(str(params.get("timeout") or 0)), 1.0))
             return 200, _ok([])
-        uploads = request_data.multipart_data if request_data else None
+        uploads = {name: (str(part[0]), part[1]) for name, part in
+                   (request_data.multipart_data if request_data else {}).items()
+                   if isinstance(part[1], bytes)}
         call = ApiCall(api_method, params,
-                       files={name: part[1] for name, part in (uploads or {}).items()
-                              if isinstance(part[1], bytes)})
+                       files={name: content for name, (_, content) in uploads.items()},
+                       file_names={name: file_name for name, (file_name, _) in uploads.items()})
         failure = self._take_failure(api_method)
         if failure is not None:
             self.calls.append(call)

@@ -4,6 +4,7 @@ buttons, and a warm word for a bare hello or thank-you."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.library.render import Renderer
 from bot.library.search import Hit
@@ -55,6 +56,33 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
             break
         text = f"{text} {sentence}".strip()
     return text or plain[: limit - 1].rstrip() + "…"
+
+
+# A number alone: in the local shell typing one presses a button, and people carry the habit
+# over ("3", "[3]", "2.1"). With no such button it is not a question, and not a gap in the
+# cards either.
+_BARE_NUMBER = re.compile(r"^[\[(#№]?\s*(\d{1,6}(?:[.,]\d{1,3})?)\s*[\]).]?$")
+# Emoji that say thanks or "good": a lone 👍 after an answer is a thank-you.
+_THANKS_EMOJI = frozenset(
+    "👍👌👏🙏🙌🤝🫶❤♥💛💙💚💜🧡🤍🖤🤎💕💖💗💓💞💝😊🙂☺😀😃😄😁😍🥰🤗😘🤩🥳✅💯⭐🌟✨🌸🌷🌺🌻💐🎉")
+# What joins and shades an emoji without being one: variation selectors, the zero-width
+# joiner, skin tones, and the spaces between several.
+_EMOJI_GLUE = frozenset("\ufe0e\ufe0f\u200d\u20e3 ") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
+
+
+def not_a_question(renderer: Renderer, text: str) -> Outgoing | None:
+    """A message that is not words at all: a number with no button to press, or emoji
+    alone. Each is answered as what it is, and none is searched (nor kept for /gaps)."""
+    stripped = text.strip()
+    number = _BARE_NUMBER.match(stripped)
+    if number:
+        return views.topic_menu(renderer, "no_such_button", number=number.group(1))
+    marks = [ch for ch in stripped if ch not in _EMOJI_GLUE and not ch.isspace()]
+    if not marks or not all(unicodedata.category(ch) == "So" for ch in marks):
+        return None
+    if any(ch in _THANKS_EMOJI for ch in marks):
+        return renderer.message("small_talk_thanks")
+    return views.topic_menu(renderer, "emoji_only")
 
 
 SMALL_TALK = {

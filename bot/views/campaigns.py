@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 
 from bot.library import dates
@@ -52,7 +54,7 @@ def audiences(renderer: Renderer, campaign_id: int, counts: dict[str, int]) -> O
         [Button(label("audience_me"), data=_bc(campaign_id, "me"))],
         [Button(label("cancel"), data=_bc(campaign_id, "x"))],
     ]
-    return renderer.message("campaign_audience", keyboard(rows), id=campaign_id)
+    return renderer.message("campaign_audience", keyboard(rows))
 
 
 def topic_audiences(renderer: Renderer, campaign_id: int, counts: dict[str, int]) -> Outgoing:
@@ -69,7 +71,7 @@ def confirm(renderer: Renderer, campaign: Campaign, recipients: int) -> Outgoing
     rows = [[Button(label("send_now"), data=_bc(campaign.id, "now")),
              Button(label("schedule"), data=_bc(campaign.id, "sch"))],
             [Button(label("cancel"), data=_bc(campaign.id, "x"))]]
-    return renderer.message("campaign_confirm", keyboard(rows), id=campaign.id,
+    return renderer.message("campaign_confirm", keyboard(rows),
                             audience=describe_audience(renderer, campaign.audience),
                             recipients=recipients)
 
@@ -78,7 +80,7 @@ def unsent(renderer: Renderer, campaign: Campaign, recipients: int) -> Outgoing:
     """A draft that got as far as Send now and never went out, offered again with the same
     buttons (pressing them takes the same path, checks included)."""
     rows = confirm(renderer, campaign, recipients).buttons
-    return renderer.message("campaign_unsent", rows, id=campaign.id,
+    return renderer.message("campaign_unsent", rows,
                             what=summary_line(renderer, campaign),
                             audience=describe_audience(renderer, campaign.audience),
                             recipients=recipients)
@@ -93,16 +95,23 @@ def summary_line(renderer: Renderer, campaign: Campaign) -> str:
 
 
 def campaign_list(renderer: Renderer, items: list[tuple[Campaign, dict[str, int]]],
-                  zone_name: str) -> Outgoing:
+                  zone_name: str, drafts: Sequence[Campaign] = ()) -> Outgoing:
+    """Campaigns by number, newest first, and above them the moderator's own drafts, each
+    marked as a draft (not sent, no number yet)."""
     label = renderer.library.label
-    rows = [[Button(label("cancel_campaign").format(id=c.id), data=_bc(c.id, "x"))]
+    rows = [[Button(label("cancel_campaign").format(id=c.number), data=_bc(c.id, "x"))]
             for c, _ in items if c.status in ("scheduled", "running")]
     shown = [{
-        "id": c.id, "what": summary_line(renderer, c), "status": c.status,
+        "number": c.number, "what": summary_line(renderer, c), "status": c.status,
         "audience": describe_audience(renderer, c.audience), "counts": counts,
         "when": when(c.send_at, zone_name) if c.status == "scheduled" else "",
     } for c, counts in items]
-    return renderer.message("campaigns", keyboard(rows), campaigns=shown)
+    unsent = [{
+        "what": summary_line(renderer, d),
+        "audience": describe_audience(renderer, d.audience) if d.audience else "",
+        "made": when(d.created_at, zone_name),
+    } for d in drafts]
+    return renderer.message("campaigns", keyboard(rows), campaigns=shown, drafts=unsent)
 
 
 def when(epoch: int | None, zone_name: str) -> str:
@@ -121,5 +130,5 @@ def confirm_again(renderer: Renderer, campaign: Campaign, claims: list[Rule],
     rows = [[Button(label("send_anyway") if step == "now" else label("schedule_anyway"),
                     data=_bc(campaign.id, f"{step}2"))],
             [Button(label("cancel"), data=_bc(campaign.id, "x"))]]
-    return renderer.message("campaign_confirm_again", keyboard(rows), id=campaign.id,
+    return renderer.message("campaign_confirm_again", keyboard(rows),
                             reasons=[r.why for r in claims])

@@ -97,7 +97,7 @@ async def _campaign_report(data: BotData, campaign_id: int) -> Outgoing | None:
         return None
     renderer = data.renderer
     return renderer.message(
-        "campaign_report", id=campaign.id, recipients=campaign.recipients,
+        "campaign_report", number=campaign.number, recipients=campaign.recipients,
         what=campaign_views.summary_line(renderer, campaign),
         audience=campaign_views.describe_audience(renderer, campaign.audience),
         counts=await campaigns.progress(data.db, campaign.id))

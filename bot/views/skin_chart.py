@@ -76,6 +76,13 @@ def draw(weeks: Sequence[Week], habits: Sequence[tuple[str, str]]) -> bytes:
 
     slot = (_X1 - _X0) / max(len(weeks), 1)
     centres = [x_of(i, len(weeks)) for i in range(len(weeks))]
+    cell = max(int(slot) - 4, 4)
+    # A week checked but not scored (two or more questions skipped) is a gap through the
+    # bands with its "?" in it: a "?" drawn over a band read as a score in that band.
+    for i, week in enumerate(weeks):
+        if week.checked and week.score is None:
+            rect(centres[i] - cell // 2, _Y0, centres[i] - cell // 2 + cell, _Y1, _GRID)
+            text(centres[i], (_Y0 + _Y1) // 2 - 7, "?", _AXIS, 2, "center")
     points = {i: (centres[i], y_of(w.score)) for i, w in enumerate(weeks) if w.score is not None}
     for i, (x, y) in points.items():
         if i + 1 in points:  # only weeks side by side are joined: a gap stays a gap
@@ -85,8 +92,6 @@ def draw(weeks: Sequence[Week], habits: Sequence[tuple[str, str]]) -> bytes:
             x, y = points[i]
             rect(x - 5, y - 5, x + 6, y + 6, _POINT)
             text(x, y - 22, str(week.score), _POINT, 2, "center")
-        elif week.checked:
-            text(centres[i], _Y1 - 24, "?", _AXIS, 2, "center")
     if not points and not any(w.checked for w in weeks):
         text((_X0 + _X1) // 2, (_Y0 + _Y1) // 2 - 10, "NO CHECKS YET", _AXIS, 3, "center")
 
@@ -94,7 +99,6 @@ def draw(weeks: Sequence[Week], habits: Sequence[tuple[str, str]]) -> bytes:
     top = _Y1 + 24
     text(_X0, top, "DAYS EACH HABIT WAS KEPT THAT WEEK (0-7)", _INK, 2)
     top += 24
-    cell = max(int(slot) - 4, 4)
     for row, (habit_id, name) in enumerate(habits):
         y = top + row * _ROW
         text(_LABELS_X, y + 3, name[:11], _INK, 2)

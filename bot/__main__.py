@@ -1,4 +1,5 @@
-"""Command line: `python -m bot [run|webhook|shell|check-content|backup FILE|try-postgres]`."""
+"""Command line: `python -m bot [run|webhook|shell|check-content|backup FILE|try-postgres|
+train-triage|urgent-book]`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("file", metavar="FILE", help="where to write the copy")
     sub.add_parser("try-postgres", help="run the bot on a throw-away PostgreSQL (pgserver, "
                                         "from the test install); deleted when it stops")
+    sub.add_parser("train-triage", help="rebuild content/triage_model.json from the labelled "
+                                        "sets (needs requirements/test.txt)")
+    sub.add_parser("urgent-book", help="write docs/urgent-replies.md: every urgent reply, "
+                                       "for a clinician's review")
     args = parser.parse_args(argv)
     if args.command == "check-content":
         return cli.check_content()
@@ -31,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         return cli.shell(first_name=args.name)
     if args.command == "backup":
         return cli.backup(args.file)
+    if args.command == "urgent-book":
+        return cli.urgent_book()
+    if args.command == "train-triage":
+        return cli.train_triage()
     if args.command == "try-postgres":
         return cli.try_postgres()
     if args.command == "webhook":

@@ -174,3 +174,60 @@ def try_postgres() -> int:
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def train_triage() -> int:
+    """Rebuild content/triage_model.json from every labelled set (tests/data/triage/) and the
+    coverage table; needs scikit-learn (the train extra, in requirements/test.txt)."""
+    import time
+
+    root = Path(__file__).resolve().parent.parent
+    import importlib.util
+
+    from bot.library.triage_training import training_files, write_model
+
+    if importlib.util.find_spec("sklearn") is None:
+        print("error: scikit-learn is not installed: it comes with requirements/test.txt",
+              file=sys.stderr)
+        return 2
+    if not (root / "tests" / "data" / "triage").is_dir():
+        print("error: tests/data/triage/ is not here: train from a checkout of the repository",
+              file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    target = root / "content" / "triage_model.json"
+    document = write_model(root, target)
+    print(f"wrote {target.relative_to(root)}: {len(document['features'])} features, "
+          f"{document['examples']} examples from {len(training_files(root))} files, "
+          f"one-tap check above {document['ask_above']:.2f}, "
+          f"in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def urgent_book() -> int:
+    """Write docs/urgent-replies.md: every reply the urgent-care planner can give."""
+    from bot.library.render import Renderer
+    from bot.views.urgent_book import book
+
+    prepared = _library_only()
+    if isinstance(prepared, int):
+        return prepared
+    settings, library = prepared
+    target = Path(__file__).resolve().parent.parent / "docs" / "urgent-replies.md"
+    text = book(Renderer(settings.content_dir / "templates", library))
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target.name}: {text.count(chr(10) + '### ')} replies")
+    return 0
+
+
+def _library_only() -> tuple[Settings, Library] | int:
+    try:
+        settings = load_settings(shell=True)
+        return settings, load_library(settings.content_dir)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(f"content/{problem}", file=sys.stderr)
+        return 1

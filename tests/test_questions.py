@@ -74,3 +74,21 @@ async def test_inline_mode_offers_cards_that_carry_the_disclaimer(bot: Harness) 
     empty = {**query, "id": "q2", "query": ""}
     calls = await bot.feed({"inline_query": empty})
     assert [c for c in calls if c.method == "answerInlineQuery"]
+
+
+@pytest.mark.parametrize("text", ["a fever of enthusiasm for kefir",
+                                  "wheezing with laughter after the kombucha",
+                                  "a blister from new shoes"])
+async def test_a_symptom_named_in_passing_does_not_lead_with_the_warning_signs(
+        bot: Harness, text: str) -> None:
+    reply = Harness.only_reply(await bot.send(text))
+    assert not reply.plain.startswith(("Please", "Trouble", "This may", "If ", "Before the"))
+    assert "Warning signs: call now" not in reply.plain.split("\n")[0]
+    first_button = reply.buttons[0][0]["callback_data"] if reply.buttons else ""
+    assert first_button != "card:urgent-warning-signs"
+
+
+async def test_asking_about_warning_signs_still_finds_them(bot: Harness) -> None:
+    reply = Harness.only_reply(await bot.send("what are the warning signs I should call an "
+                                              "ambulance for?"))
+    assert reply.buttons[0][0]["callback_data"] == "card:urgent-warning-signs"

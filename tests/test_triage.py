@@ -90,7 +90,7 @@ async def test_an_emergency_gets_the_call_now_steps_and_no_buttons(bot: Harness)
 async def test_the_persons_own_country_comes_first(bot: Harness) -> None:
     await bot.send("/remind 8am Sydney")
     text = Harness.only_reply(await bot.send("my baby is breathing really fast")).plain
-    assert "call 000" in text
+    assert "Call 000 now" in text
     assert "Emergency number (Australia): 000." in text
     assert text.index("Australia") < text.index("UK 999")
 
@@ -113,10 +113,23 @@ async def test_a_crisis_gets_kind_words_and_lines_not_a_card(bot: Harness) -> No
 
 
 async def test_an_overdose_gets_the_ambulance_and_the_crisis_lines(bot: Harness) -> None:
+    """Told in the first person: spoken to "you", the poison line beside the emergency
+    number, and the crisis lines, each once."""
     text = Harness.only_reply(await bot.send("i took all my tablets")).plain
+    assert text.startswith("If you have taken too many tablets")
+    assert "And you matter." in text
+    assert "Lifeline 13 11 14" in text and text.count("Lifeline 13 11 14") == 1
+    assert "Poison Help 1-800-222-1222" in text and "Poisons Information Centre 13 11 26" in text
+    assert "Help today" not in text and "That sounds really hard" not in text
+
+
+async def test_a_child_s_overdose_speaks_of_them_and_gives_the_poison_line(bot: Harness) -> None:
+    await bot.send("/remind 8am London")
+    text = Harness.only_reply(await bot.send("my toddler swallowed a whole strip of "
+                                             "antihistamine tablets")).plain
     assert text.startswith("If someone has taken too many tablets")
-    assert "I'm really glad you told me" in text
-    assert "Lifeline 13 11 14" in text
+    assert "Poison information (UK): NHS 111" in text
+    assert "Talk to someone now" not in text  # an accident: no crisis lines
 
 
 async def test_same_day_signs_get_a_doctor_today(bot: Harness) -> None:

@@ -6,9 +6,10 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
 from bot.context import Context
-from bot.library.triage import Finding
+from bot.library.triage import MODEL_RULES, Finding
 from bot.services import gaps
 from bot.store import chats, feedback
+from bot.telegram import callbacks
 from bot.telegram.send import reply
 from bot.views import answers
 from bot.views import library as views
@@ -35,7 +36,7 @@ async def reply_to_finding(update: Update, context: Context, finding: Finding,
                                             user.language_code if user else None)
     cards = [] if finding.alarming else [h.card for h in data.index.search(text)]
     await reply(update, context, triage_views.triage_reply(data.renderer, finding, here,
-                                                           others, cards))
+                                                           others, cards, text))
 
 
 async def on_question(update: Update, context: Context, text: str,
@@ -50,18 +51,50 @@ async def on_question(update: Update, context: Context, text: str,
     if finding.language is not None:
         await reply(update, context, triage_views.not_english(data.renderer, finding.language))
         return
+    chat = update.effective_chat
+    if finding.check_first and chat is not None and chat.type == ChatType.PRIVATE:
+        # The model half thinks it may be urgent: one tap decides before any card is shown.
+        hits = data.index.search(text)
+        feedback_id = await feedback.record(data.db, chat.id, gaps.masked(text), bool(hits),
+                                            data.now())
+        await reply(update, context, triage_views.safety_check(data.renderer, feedback_id))
+        return
     friendly = answers.small_talk(data.renderer, text) or \
         answers.not_a_question(data.renderer, text)
     if friendly is not None:
         await reply(update, context, friendly)
         return
-    hits = data.index.search(text)
+    hits = answers.calm_order(data.index.search(text), text)
     # Where the cards fall short (/gaps), with the 👍/👎 it gets: masked, and kept with its
     # chat only so that no other chat can rate the answer.
-    chat = update.effective_chat
     feedback_id = await feedback.record(data.db, chat.id if chat else 0, gaps.masked(text),
                                         bool(hits), data.now())
     await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
+
+
+async def safety_answer(update: Update, context: Context, action: callbacks.Action) -> bool:
+    """safe:e|c|n:<id>: the answer to the one-tap safety check. Yes opens the emergency or
+    crisis reply; No shows the answer that was held back."""
+    data = context.bot_data
+    query = update.callback_query
+    if query is None:
+        return False
+    if action.arg in ("e", "c"):
+        await query.answer()
+        tier = "emergency" if action.arg == "e" else "crisis"
+        await reply_to_finding(update, context, Finding((MODEL_RULES[tier],)), "")
+        return True
+    kind, _, raw_id = action.arg.partition(":")
+    feedback_id = int(raw_id) if kind == "n" and raw_id.isdigit() else None
+    chat = update.effective_chat
+    question = await feedback.question(data.db, feedback_id, chat.id) \
+        if feedback_id and chat else None
+    if feedback_id is None or question is None:
+        return False
+    await query.answer()
+    hits = answers.calm_order(data.index.search(question), question)
+    await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
+    return True
 
 
 def addressed_text(update: Update, context: Context) -> str | None:

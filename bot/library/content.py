@@ -17,6 +17,7 @@ from bot.library.model import (
     Topic,
 )
 from bot.library.problems import Problem
+from bot.library.triage import MODEL_RULES
 from bot.library.triage_rules import load_triage
 from bot.library.yaml_fields import entries, read_yaml, text_field
 
@@ -37,7 +38,7 @@ def load_library(root: Path) -> Library:
     triage = load_triage(root / "triage.yaml", problems)
     helplines = load_helplines(root / "helplines.yaml", problems)
     _check_templates(root / "templates", problems)
-    for rule in triage.rules:
+    for rule in (*triage.rules, *MODEL_RULES.values()):
         if not (root / "templates" / f"triage_{rule.guidance}.html.j2").is_file():
             problems.append(Problem("triage.yaml", rule.id,
                                     f"no template triage_{rule.guidance}.html.j2"))

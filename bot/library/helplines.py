@@ -25,6 +25,7 @@ class Country:
     emergency: str
     advice: str
     crisis: str | None
+    poison: str | None = None  # the public poison-information line, where there is one
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ def load_helplines(path: Path, problems: list[Problem]) -> Helplines:
             continue
         countries[str(code)] = Country(str(code), str(entry["name"]), str(entry["emergency"]),
                                        str(entry["advice"]),
-                                       str(entry["crisis"]) if entry.get("crisis") else None)
+                                       str(entry["crisis"]) if entry.get("crisis") else None,
+                                       str(entry["poison"]) if entry.get("poison") else None)
     default = tuple(str(c) for c in data.get("default") or ())
     unknown = [c for c in default if c not in countries]
     if unknown or not default:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.library.triage_model import TriageModel
 from bot.library.triage_terms import (
     BREAK,
     OTHER_SCRIPT,
@@ -66,12 +67,28 @@ class Rule:
     cards: bool = True  # False: no card answers this; the topics are offered, not a search
 
 
+# The one-tap check needs a message the model has read something of: an emoji or a word it
+# never saw leaves it at its prior, which says nothing about this message.
+CHECK_EVIDENCE = 12
+
+# What the learned model adds when it reads a more urgent tier than the rules did: the
+# general guidance of that tier (the rules, where they know the sign, give the specific one).
+MODEL_RULES = {
+    tier: Rule(id=f"model_{tier}", tier=tier, guidance=tier,
+               why="the learned model (content/triage_model.json) read this tier", all=(),
+               within=0)
+    for tier in ("emergency", "crisis", "same_day")
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     """What a message needs: the tiers it reached and the guidance for each, most urgent first."""
 
     rules: tuple[Rule, ...] = ()
     language: str | None = None  # a language other than English the message is written in
+    # Nothing fired, but the model is unsure enough to ask one safety question first.
+    check_first: bool = False
 
     @property
     def tier(self) -> str | None:
@@ -101,12 +118,15 @@ class Triage:
     languages: Mapping[str, LanguageRules] = field(default_factory=dict)
     claims: tuple[Rule, ...] = ()  # what a moderator's broadcast must not say
     max_chars: int = 4000
+    model: TriageModel | None = None  # the learned half; None: rules alone
 
     def prepare(self) -> Triage:
         """Build every look-up table now (the term index takes 0.16 s), when the library
         loads, rather than while the first person after a start or a /reload waits."""
         for table in (self.index, self._by_concept, self._common_words):
             assert table is not None
+        if self.model is not None:
+            self.model.predict("")  # its set of known features
         return self
 
     @functools.cached_property
@@ -155,7 +175,7 @@ class Triage:
             language = foreign[0].id.rsplit("_", 1)[0]
         tokens = tokenise(text, self.emoji)
         if not tokens.words:
-            return Finding(tuple(foreign), language)
+            return self._with_model(text, foreign, language)
         found = self._spans(tokens)
         asked = self._asks_about(found)
         hits = []
@@ -168,9 +188,23 @@ class Triage:
             if window is None or not rule.past_ok and self._long_past(window, found, tokens):
                 continue
             hits.append(rule)
-        hits += foreign
+        return self._with_model(text, hits + foreign, language)
+
+    def _with_model(self, text: str, hits: list[Rule], language: str | None) -> Finding:
+        """The rules' findings and the model's reading together: the more urgent wins, and a
+        message neither calls urgent but the model is unsure of gets one question first."""
+        check_first = False
+        if self.model is not None:
+            reading = self.model.predict(text)
+            tier = reading.tier
+            urgent = min((TIERS.index(r.tier) for r in hits), default=len(TIERS))
+            if tier in MODEL_RULES and TIERS.index(tier) < urgent:
+                hits = [*hits, MODEL_RULES[tier]]
+            elif urgent == len(TIERS) and reading.share(ALARM_TIERS) >= self.model.ask_above \
+                    and reading.evidence >= CHECK_EVIDENCE:
+                check_first = True
         hits.sort(key=lambda r: TIERS.index(r.tier))
-        return Finding(tuple(hits), language)
+        return Finding(tuple(hits), language, check_first)
 
     def check_claims(self, text: str) -> list[Rule]:
         """The claims a broadcast makes that need a second look: a promised cure, or telling

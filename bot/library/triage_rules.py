@@ -11,6 +11,7 @@ import yaml
 
 from bot.library.problems import Problem
 from bot.library.triage import DEFAULT_WITHIN, TIERS, LanguageRules, Rule, Triage
+from bot.library.triage_model import TriageModel, load_model
 from bot.library.triage_terms import Concept, compile_concept
 
 
@@ -39,7 +40,25 @@ def load_triage(path: Path, problems: list[Problem]) -> Triage:
     emoji = {str(k): str(v) for k, v in (data.get("emoji") or {}).items()}
     languages = _load_languages(data.get("languages"), name, problems)
     claims = _load_rules(data.get("claims"), concepts, name, problems, tiers=("claim",))
-    return Triage(concepts, rules, negators, emoji, languages, claims).prepare()
+    model = _load_model(path.with_name(MODEL_FILE), problems)
+    return Triage(concepts, rules, negators, emoji, languages, claims,
+                  model=model).prepare()
+
+
+MODEL_FILE = "triage_model.json"
+
+
+def _load_model(path: Path, problems: list[Problem]) -> TriageModel | None:
+    """The learned half of the triage, beside the rules: required, since the rules alone miss
+    far more (bench/triage_eval.py)."""
+    try:
+        return load_model(path)
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "-", "file is missing: build it with "
+                                                "python -m bot train-triage"))
+    except (ValueError, KeyError, TypeError) as exc:
+        problems.append(Problem(path.name, "-", f"not a triage model ({exc})"))
+    return None
 
 
 def _load_concepts(raw: Any, name: str, problems: list[Problem]) -> dict[str, Concept]:

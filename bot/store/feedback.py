@@ -17,6 +17,14 @@ async def record(db: Database, chat_id: int, question: str, found: bool, now: in
     return int(row[0]) if row else 0
 
 
+async def question(db: Database, feedback_id: int, chat_id: int) -> str | None:
+    """The masked question a row holds, asked in `chat_id` (for the answer held back by the
+    one-tap safety check); None when the row is gone or went to another chat."""
+    row = await db.fetchone("SELECT question FROM answer_feedback WHERE id = ? AND chat_id = ?",
+                            (feedback_id, chat_id))
+    return str(row[0]) if row else None
+
+
 async def rate(db: Database, feedback_id: int, chat_id: int, helpful: bool) -> bool:
     """A 👍 or 👎 pressed in `chat_id`; False, and nothing changed, when the answer did not go
     to that chat (a button forged elsewhere) or the row is gone (older than 30 days)."""

@@ -32,6 +32,9 @@ KINDS: dict[str, bool] = {
     "bc": True,       # bc:<campaign id>:<step>   moderators only
     "forget": True,   # forget:ask|yes|no
     "fb": True,       # fb:<answer id>:y|n   was an answer helpful
+    # The one-tap safety check before an answer: safe:e (someone is very unwell), safe:c
+    # (thoughts of harm), safe:n:<answer id> (no: show the answer held back).
+    "safe": True,
     # The skin check: sk:a:<check id>:<question>:<0-4|s> an answer (the check is in SQLite, so
     # a press after a restart carries on), sk:for:self|child, sk:start, sk:chart,
     # sk:weekly:on|off, sk:fever.

@@ -14,6 +14,22 @@ from bot.telegram.message import Button, Outgoing, keyboard
 from bot.views import library as views
 
 EXCERPT_CHARS = 320
+# The warning-signs card lists symptoms (fever, blisters, swelling) so that a person asking
+# about them finds it; as the first answer to a message that only names one in passing ("a
+# fever of enthusiasm for kefir", "a blister from new shoes") it alarmed for nothing. After a
+# calm triage it leads only when the question asks about warning signs or getting help.
+WARNING_CARD = "urgent-warning-signs"
+_ASKS_FOR_HELP = re.compile(
+    r"\b(?:warning|signs?|symptoms?|urgent|emergency|ambulance|a ?& ?e|er|hospital|doctor|gp|"
+    r"999|911|000|112|111|serious|worried|worry|when (?:to|should|do))\b", re.IGNORECASE)
+
+
+def calm_order(hits: list[Hit], question: str) -> list[Hit]:
+    """The hits for a question the triage found nothing urgent in: the warning-signs card
+    moved behind the others, or dropped when it was the only one, unless help is asked for."""
+    if not hits or hits[0].card.id != WARNING_CARD or _ASKS_FOR_HELP.search(question):
+        return hits
+    return hits[1:] + hits[:1] if len(hits) > 1 else []
 
 
 def answer(renderer: Renderer, hits: list[Hit], feedback_id: int | None = None) -> Outgoing:

@@ -90,7 +90,8 @@ def same_day(renderer: Renderer, zone: str | None, language: str | None) -> Outg
     """Weeping with a fever: the triage's own same-day guidance, the chat's numbers first."""
     here, others = triage_views.numbers_for(renderer, zone, language)
     helplines = renderer.library.helplines
-    context = {"tiers": {"same_day"}, "here": here, "others": others,
+    context = {"tiers": {"same_day"}, "here": here, "others": others, "poison": False,
+               "situation": "infection",
                "directory": helplines.directory if helplines else "",
                "emergency": here.emergency if here else "your emergency number"}
     sections: Sequence[str] = (renderer.body("triage_infection", **context),

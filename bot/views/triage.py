@@ -7,11 +7,10 @@ from bot.library.helplines import Country
 from bot.library.model import Card
 from bot.library.render import Renderer
 from bot.library.triage import ALARM_TIERS, Finding
+from bot.library.urgent_plan import plan_for
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Outgoing, keyboard
 from bot.views import library as views
-
-MAX_SECTIONS = 3  # a reply that fits a phone screen or two, whatever matched
 
 
 def numbers_for(renderer: Renderer, zone: str | None,
@@ -23,20 +22,25 @@ def numbers_for(renderer: Renderer, zone: str | None,
 
 
 def triage_reply(renderer: Renderer, finding: Finding, here: Country | None,
-                 others: list[Country], cards: list[Card]) -> Outgoing:
-    """The reply for a message that reached a tier: no buttons when it is urgent (nothing
-    should wait on a tap), the related cards under a caution, the topics under distress."""
-    tiers = {rule.tier for rule in finding.rules}
+                 others: list[Country], cards: list[Card], text: str = "") -> Outgoing:
+    """The reply for a message that reached a tier: one plan for its most urgent situation
+    (bot/library/urgent_plan.py), the numbers for that plan once, no buttons when it is
+    urgent (nothing should wait on a tap), the related cards under a caution, the topics
+    under distress."""
+    plan = plan_for(finding, text)
+    assert plan is not None, "a reply to a finding that reached no tier"
     helplines = renderer.library.helplines
     context = {
-        "tiers": tiers, "here": here, "others": others,
+        "tiers": plan.number_tiers, "here": here, "others": others,
+        "situation": plan.situation, "poison": plan.poison, "writer_took": plan.writer_took,
         "directory": helplines.directory if helplines else "",
         "emergency": here.emergency if here else "your emergency number",
         "notice": _notice(renderer, finding.language),
     }
-    sections = [renderer.body(f"triage_{g}", **context)
-                for g in finding.guidance[:MAX_SECTIONS]]
-    if tiers & ALARM_TIERS:
+    sections = [renderer.body(f"triage_{plan.situation}", **context)]
+    if plan.crisis_too:
+        sections.append(renderer.body("triage_crisis_beside", **context))
+    if plan.tier in ALARM_TIERS:
         sections.append(renderer.body("triage_numbers", **context))
     if context["notice"]:
         sections.append(renderer.body("triage_language", **context))
@@ -51,6 +55,16 @@ def triage_reply(renderer: Renderer, finding: Finding, here: Country | None,
     rows = [[Button(c.title, data=callbacks.make("card", c.id))] for c in cards[:3]]
     rows.append([Button(label("topics"), data=callbacks.make("menu"))])
     return renderer.finish(body, keyboard(rows))
+
+
+def safety_check(renderer: Renderer, feedback_id: int) -> Outgoing:
+    """One question before the answer, when the model is unsure whether a message is urgent:
+    a tap opens the emergency or crisis reply, or the answer it held back."""
+    label = renderer.library.label
+    rows = [[Button(label("check_unwell"), data=callbacks.make("safe", "e"))],
+            [Button(label("check_harm"), data=callbacks.make("safe", "c"))],
+            [Button(label("check_no"), data=callbacks.make("safe", f"n:{feedback_id}"))]]
+    return renderer.message("triage_check", keyboard(rows))
 
 
 def not_english(renderer: Renderer, language: str) -> Outgoing:

@@ -106,7 +106,8 @@ async def test_the_child_tummy_red_flags_reach_a_parent_who_only_reads_the_excer
 async def test_the_kefir_alternatives_keep_the_baby_caution(bot: Harness,
                                                              library: Library) -> None:
     card = library.cards[KEFIR]
-    assert "not for babies" in card.caution
+    assert "Kombucha is for adults only" in card.caution
+    assert "kefir is not a drink for babies under 12 months" in card.caution
     reply = Harness.only_reply(await bot.send(f"/card {KEFIR}"))
     for food in ("yoghurt", "sauerkraut", "kimchi", "miso", "kombucha"):
         assert food in reply.plain

@@ -57,6 +57,23 @@ def test_every_card_on_kefir_or_kombucha_for_children_gives_the_age_rules(
             "fermented-foods-start-small", "growing-kids-gut-friendly-food"} <= set(found)
 
 
+def test_cards_on_cutting_foods_send_people_to_the_gp_and_doubt_a_test_alone(
+    library: Library
+) -> None:
+    """Dairy lines say to talk to the GP before cutting it out; a positive test is no proof."""
+    for card in library.cards.values():
+        if re.search(r"\bdairy\b", card.body, re.I):
+            assert "talk to your GP before cutting it out" in card.body, card.id
+    for card_id in ("dont-cut-foods-alone", "gut-health-and-food-sensitivities"):
+        body = library.cards[card_id].body
+        assert "fit what" in body and "on its own" in body, card_id
+    assert "test result alone" in library.cards["dont-cut-foods-alone"].caution
+    doctor = library.cards["when-to-see-your-doctor"].body
+    assert "naturopath" in doctor
+    assert "wary of anyone who tells you to stop prescribed creams, cut out foods or buy tests" \
+        in doctor
+
+
 async def test_the_full_card_shows_its_caution(bot: Harness, library: Library) -> None:
     card = library.cards["probiotic-strains-for-children"]
     reply = Harness.only_reply(await bot.send(f"/card {card.id}"))

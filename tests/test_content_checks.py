@@ -39,6 +39,26 @@ def test_the_articles_facts_are_carried(library: Library) -> None:
         assert fact in text, fact
 
 
+def test_the_probiotic_evidence_is_told_honestly(library: Library) -> None:
+    """Plain words for 'statistically significant', what the 56-day trial measured, mixed
+    evidence in children, and that one article comes from a company selling probiotics."""
+    cards = library.cards
+    for card in cards.values():
+        if "significant" in card.body:
+            assert "bigger than chance alone would likely give" in card.body, card.id
+    assert "statistically significant" in cards["probiotics-2022-meta-analysis"].body
+    assert "skin measurements" in cards["probiotics-56-day-trial"].body
+    for card_id in ("probiotic-strains-for-children", "gut-skin-evidence-so-far",
+                    "probiotics-what-are-they"):
+        body = cards[card_id].body
+        assert "2018 Cochrane review" in body and "little or no benefit" in body, card_id
+        assert any(s.article.id == "cochrane-probiotics" for s in cards[card_id].sources)
+    assert "sells probiotics" in library.sources["bioma"].publisher
+    for card_id in ("probiotics-2022-meta-analysis", "probiotics-56-day-trial",
+                    "gut-skin-evidence-so-far"):
+        assert "Bioma" in cards[card_id].body and "sells probiotics" in cards[card_id].body
+
+
 @pytest.fixture
 def broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "content"

@@ -29,10 +29,15 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "distress": ("distress",),
     "caution": ("treatment_change", "diagnose", "infant_probiotic", "work_hands"),
 }
-# "I took", "I've swallowed", "ive just taken": the writer is the one who took it.
+# "I took", "I've swallowed", "I deliberately swallowed": the writer is the one who took it.
 _WRITER_TOOK = re.compile(
-    r"\b(?:i|i've|ive|i have|i just|i've just|ive just|i have just)\s+(?:just\s+)?"
-    r"(?:took|taken|swallowed|downed|overdosed|od'?d|had)\b", re.IGNORECASE)
+    r"\b(?:i|i've|ive|i have|i had)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:took|taken|swallowed|downed|overdosed|od'?d)\b", re.IGNORECASE)
+# Taken on purpose, whoever took it: the crisis support goes with the emergency plan.
+_ON_PURPOSE = re.compile(
+    r"\b(?:on purpose|deliberately|intentionally|meant to|wanted to die|want to die|to end it|"
+    r"end (?:it|my life|things)|kill (?:my|him|her|them)sel(?:f|ves)|not wake up|"
+    r"never wake up|suicid\w*)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,15 @@ def plan_for(finding: Finding, text: str) -> Plan | None:
         situation = next(rule.guidance for rule in finding.rules if rule.tier == tier)
     tiers = {rule.tier for rule in finding.rules}
     writer_took = situation == "overdose" and _WRITER_TOOK.search(text) is not None
-    crisis_too = tier == "emergency" and ("crisis" in tiers or writer_took)
+    on_purpose = situation == "overdose" and _ON_PURPOSE.search(text) is not None
+    crisis_too = tier == "emergency" and ("crisis" in tiers or writer_took or on_purpose)
     return Plan(tier, situation, crisis_too, writer_took)
+
+
+def tiers_shown(finding: Finding, text: str) -> set[str]:
+    """The tiers whose guidance the reply gives: the rules' and the model's, and crisis
+    support when the plan adds it to an emergency (an overdose the writer took)."""
+    tiers = {rule.tier for rule in finding.rules}
+    plan = plan_for(finding, text)
+    return tiers | set(plan.number_tiers) if plan is not None else tiers
 

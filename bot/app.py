@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.context import BotData, Context
 from bot.delivery import scheduling
 from bot.delivery.sender import Limits, Sender
+from bot.delivery.team_topics import Topics
 from bot.handlers import (
     buttons,
     campaigning,
@@ -39,6 +40,7 @@ from bot.handlers import (
     fallback,
     feedback,
     habits,
+    human,
     info,
     library,
     membership,
@@ -49,6 +51,7 @@ from bot.handlers import (
     reminders,
     settings,
     skin,
+    team,
     text,
 )
 from bot.library.model import Library
@@ -127,6 +130,7 @@ def build_application(
     data.clock = clock
     data.background = background
     data.limits = limits or Limits(overall_per_second=settings.send_rate)
+    data.topics = Topics()
     register(app)
     return app
 
@@ -155,6 +159,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "privacy": privacy.privacy_notice,
         "mydata": privacy.mydata,
         "forget": privacy.forget,
+        "human": human.human_command,
         # Moderators' commands answer everyone else as unknown commands do.
         "broadcast": campaigning.broadcast,
         "push": campaigning.push,
@@ -165,6 +170,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "mod": moderators.mod,
         "audit": moderators.audit,
         "gaps": feedback.gaps,
+        "unblock": team.unblock,
     }
     # The two kinds of update that come most, first: a group's handlers are tried in turn
     # until one matches, and neither of these can match what another handler is for.
@@ -195,6 +201,12 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.LOCATION,
         reminders.shared_location))
+    # Photos and files in the team's supergroup: only text reaches a person.
+    team_chat = app.bot_data.settings.team_chat
+    if team_chat is not None:
+        app.add_handler(MessageHandler(
+            filters.Chat(team_chat) & filters.UpdateType.MESSAGE & ~filters.COMMAND
+            & ~filters.TEXT & ~filters.StatusUpdate.ALL, team.media_in_team_chat))
     # Photos, stickers, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT

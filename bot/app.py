@@ -57,7 +57,7 @@ from bot.handlers import (
 from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
-from bot.services import stats
+from bot.services import conversations, stats
 from bot.store import campaigns, chats, moderation, open_database, outbox
 from bot.store import feedback as answer_feedback
 from bot.store.outbox import Entry
@@ -245,10 +245,23 @@ async def _tick(data: BotData) -> None:
     if result.skipped_late:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
+    if data.settings.team_inbox:
+        await _team_tick(data, now)
     await outbox.prune(data.db, now)
     await answer_feedback.prune(data.db, now)
     await stats.keep_settled_days(data.db, now)  # /stats never counts a cold month
     await errors.report_held_back(data.bulk_bot, data)
+
+
+async def _team_tick(data: BotData, now: int) -> None:
+    """Conversations nobody claimed within the owners' limit (the person is told, the team
+    reminded), and those past their retention deleted, their topics too."""
+    expired = await conversations.tick(data.db, data.settings, now)
+    team_chat = data.settings.team_chat
+    for _, thread in expired:
+        if team_chat is not None and thread is not None:
+            await data.topics.delete(data.bulk_bot, team_chat, thread)
+    data.sender.wake()
 
 
 async def report_finished_campaigns(data: BotData) -> int:

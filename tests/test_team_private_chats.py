@@ -140,3 +140,9 @@ async def test_a_moderator_reaches_nothing_but_the_tickets(team: Harness) -> Non
     [file] = [c for c in calls if c.method == "sendDocument"]
     exported = json.loads(next(iter(file.files.values())))
     assert "private worry" not in json.dumps(exported) and QUESTION not in json.dumps(exported)
+
+
+async def test_without_set_hours_the_person_is_told_so(team: Harness) -> None:
+    intro = Harness.only_reply(await team.send("/human"))
+    assert "The team has no set hours: they answer when they can. It's 23:10 for them (UTC)." \
+        in intro.plain

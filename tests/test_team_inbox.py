@@ -243,7 +243,7 @@ async def test_owner_sees_no_person_data_in_the_team_chat(team: Harness) -> None
     """The topic, the ticket and every relayed message carry the ticket number only."""
     bot = team
     await open_ticket(bot)
-    await bot.send("second message")
+    await bot.send("And what about the sea?")
     await drain(bot)
     for call in bot.api.calls:
         if call.chat_id == TEAM or call.method == "createForumTopic":

@@ -205,9 +205,12 @@ class TeamFigures:
     not_helpful: int
 
 
-async def figures(db: Database, settings: Settings, now: int, days: int = 30) -> TeamFigures:
-    rows = await tickets.figures(db, now - days * DAY)
-    limit = settings.team_claim_hours * 3600
+def summarise(rows: list[tuple[int, int | None, int | None]], limit_hours: int,
+              now: int) -> TeamFigures:
+    """/stats' figures from (opened at, first reply at, rating) of a month's conversations:
+    the share answered within the limit counts those answered and those whose limit has
+    passed unanswered (one still inside its limit is not judged yet)."""
+    limit = limit_hours * 3600
     waits = [reply - opened for opened, reply, _ in rows if reply is not None]
     judged = [(opened, reply) for opened, reply, _ in rows
               if reply is not None or opened + limit <= now]

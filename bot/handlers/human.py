@@ -83,7 +83,10 @@ async def _country(update: Update, context: Context) -> Any:
     data = context.bot_data
     chat, user = update.effective_chat, update.effective_user
     zone = await chats.zone_of(data.db, chat.id) if chat else None
-    here, _ = triage_views.numbers_for(data.renderer, zone, user.language_code if user else None)
+    language = user.language_code if user else None
+    if language is None and chat is not None:
+        language = await chats.language_of(data.db, chat.id)
+    here, _ = triage_views.numbers_for(data.renderer, zone, language)
     return here
 
 

@@ -250,3 +250,44 @@ async def test_owner_sees_no_person_data_in_the_team_chat(team: Harness) -> None
             assert str(PERSON) not in str(call.params)
             assert "Sam" not in call.plain  # no name was shared
     assert OWNER  # the owner reads the same topic as everyone
+
+
+async def test_with_topics_off_tickets_go_to_general_and_replies_to_them_work(
+        team: Harness) -> None:
+    """Telegram refuses the topic (topics switched off, or no right to manage them): the
+    ticket still reaches the team, headed with its number, and a reply to it answers."""
+    from tests.team_helpers import bot_message
+
+    bot = team
+    bot.api.forums.discard(TEAM)
+    await bot.send("/human")
+    preview = Harness.only_reply(await bot.send(QUESTION))
+    await bot.press(data_of(preview, "📨 Send to the team"))
+    calls = await drain(bot)
+    [refused] = [c for c in calls if c.method == "createForumTopic"]
+    [ticket] = sent_to(calls, TEAM)
+    assert thread_of(ticket) is None and "🎫 #1" in ticket.plain
+    assert "replies to these messages" in ticket.plain
+    await press(bot, ticket, "✋ Claim #1", user_id=MOD)
+    await drain(bot)
+    answer = "A diary of food and flares helps the GP."
+    assert Harness.replies(await in_topic(bot, answer, None, reply_to=bot_message(ticket))) == []
+    [reply] = sent_to(await drain(bot), PERSON)
+    assert answer in reply.plain
+    # The next message does not ask Telegram for a topic again straight away.
+    await bot.send("Thank you!")
+    calls = await drain(bot)
+    assert [c.method for c in calls if c.method == "createForumTopic"] == []
+    assert "Thank you!" in sent_to(calls, TEAM)[0].plain and refused
+
+
+async def test_a_moderator_who_asks_the_team_is_not_their_own_team(team: Harness) -> None:
+    """Without a supergroup a moderator's own question goes to the others only; here, in the
+    supergroup, it is a ticket like any other, without their id."""
+    bot = team
+    await bot.send("/human", chat_id=MOD)
+    preview = Harness.only_reply(await bot.send("A question of my own", chat_id=MOD))
+    await bot.press(data_of(preview, "📨 Send to the team"), chat_id=MOD)
+    calls = await drain(bot)
+    [ticket] = sent_to(calls, TEAM)
+    assert str(MOD) not in str(ticket.params)

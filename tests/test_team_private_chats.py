@@ -146,3 +146,9 @@ async def test_without_set_hours_the_person_is_told_so(team: Harness) -> None:
     intro = Harness.only_reply(await team.send("/human"))
     assert "The team has no set hours: they answer when they can. It's 23:10 for them (UTC)." \
         in intro.plain
+
+
+async def test_a_moderator_who_asks_the_team_does_not_get_their_own_ticket(
+        team: Harness) -> None:
+    copies = await ask(team, "A question of my own, as a parent.", chat_id=MOD)
+    assert sorted(copies) == sorted([OWNER, MOD2])

@@ -110,8 +110,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         await privacy.erase(data.db, chat_id, person)
         if talking is not None:
             # Its conversation with the team went too: the team hears only that they withdrew.
-            await conversations.withdrawn(data.db, data.settings, talking.id, talking.thread,
-                                          talking.claimed_by, data.now())
+            await conversations.withdrawn(data.db, data.settings, talking, data.now())
             data.sender.wake()
         if person is not None and was and was["moderator"] \
                 and person not in data.settings.admin_ids:

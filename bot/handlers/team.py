@@ -222,8 +222,9 @@ async def _claim(update: Update, context: Context, ticket: Ticket) -> None:
     first = await tickets.messages(data.db, ticket.id)
     if claimed is None or not first:
         return
-    out = views.ticket_message(data.renderer, claimed, first[0].body,
-                               topic=update.effective_chat.id == data.settings.team_chat,  # type: ignore[union-attr]
+    in_topic = claimed.thread is not None and \
+        update.effective_chat.id == data.settings.team_chat  # type: ignore[union-attr]
+    out = views.ticket_message(data.renderer, claimed, first[0].body, topic=in_topic,
                                claimer=user.first_name if user else "")
     await reply(update, context, out, edit=True, note=data.library.label("team_yours"))
 

@@ -55,22 +55,23 @@ async def team_clock(db: Database, settings: Settings, now: int) -> TeamClock:
 
 
 # --- where the team reads --------------------------------------------------------------------
-async def team_chats(db: Database, settings: Settings, claimed_by: int | None = None
-                     ) -> list[int]:
+async def team_chats(db: Database, settings: Settings, claimed_by: int | None = None,
+                     asker: int | None = None) -> list[int]:
     """The chats a ticket's team messages go to: the team's supergroup; else the claimer's
-    private chat, or before a claim every owner's and moderator's who has started the bot."""
+    private chat, or before a claim every owner's and moderator's who has started the bot
+    (but the asker's own: a moderator who asks the team is not their own team)."""
     if settings.team_chat is not None:
         return [settings.team_chat]
     if claimed_by:
         return [claimed_by]
     people = set(settings.admin_ids) | {user for user, _, _ in await moderation.listing(db)}
-    return sorted(await moderation.reachable(db, people))
+    return sorted(await moderation.reachable(db, people - {asker} if asker else people))
 
 
 async def _to_team(db: Database, settings: Settings, ticket: Ticket, kind: str, key: str,
                    payload: str, now: int) -> int:
     entries = [Entry(chat, kind, f"{kind}:{key}:{chat}", payload)
-               for chat in await team_chats(db, settings, ticket.claimed_by)]
+               for chat in await team_chats(db, settings, ticket.claimed_by, ticket.chat_id)]
     return await outbox.enqueue(db, entries, now)
 
 
@@ -172,11 +173,11 @@ async def block(db: Database, settings: Settings, ticket: Ticket, moderator: int
     await close(db, settings, ticket, "blocked", now)
 
 
-async def withdrawn(db: Database, settings: Settings, number: int, thread: int | None,
-                    claimed_by: int | None, now: int) -> None:
-    """The person erased their data (/forget) with a conversation open: the team is told only
-    that they withdrew (the ticket and its messages are gone already)."""
-    destinations = await team_chats(db, settings, claimed_by)
+async def withdrawn(db: Database, settings: Settings, ticket: Ticket, now: int) -> None:
+    """The person erased their data (/forget) with this conversation open: the team is told
+    only that they withdrew (the ticket and its messages are gone already)."""
+    number, thread = ticket.id, ticket.thread
+    destinations = await team_chats(db, settings, ticket.claimed_by, ticket.chat_id)
     await outbox.enqueue(db, [Entry(chat, NOTICE, f"{NOTICE}:withdrew:{number}:{chat}",
                                     f"withdrew:{number}:{thread or 0}")
                               for chat in destinations], now)

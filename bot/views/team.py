@@ -213,10 +213,10 @@ async def render_row(data: BotData, row: outbox.Row) -> Outgoing | None:
             return None
         if row.kind == conversations.OUT:
             return reply_to_person(renderer, ticket, message.body)
-        out = ticket_message(renderer, ticket, message.body,
-                             topic=row.chat_id == data.settings.team_chat) \
+        thread = await _topic(data, row, ticket, urgent=message.urgent)
+        out = ticket_message(renderer, ticket, message.body, topic=thread is not None) \
             if row.kind == conversations.NEW else relayed(renderer, ticket, message)
-        return await _in_topic(data, row, ticket, out, urgent=message.urgent)
+        return out.in_topic(thread)
     what, _, rest = row.payload.partition(":")
     raw_number, _, raw_thread = rest.partition(":")
     number = int(raw_number)
@@ -224,7 +224,7 @@ async def render_row(data: BotData, row: outbox.Row) -> Outgoing | None:
         out = notice(renderer, what, number, data.settings.team_claim_hours)
         ticket = await tickets.get(data.db, number)
         if ticket is not None:
-            return await _in_topic(data, row, ticket, out, closing=what == "closed")
+            return out.in_topic(await _topic(data, row, ticket, closing=what == "closed"))
         # Withdrawn: the ticket is gone, its topic is in the row.
         thread = int(raw_thread or 0) or None
         team_chat = data.settings.team_chat
@@ -251,13 +251,14 @@ async def _late(data: BotData, ticket: Ticket) -> Outgoing:
                 cards=cards, here=here)
 
 
-async def _in_topic(data: BotData, row: outbox.Row, ticket: Ticket, out: Outgoing, *,
-                    urgent: bool = False, closing: bool = False) -> Outgoing:
+async def _topic(data: BotData, row: outbox.Row, ticket: Ticket, *, urgent: bool = False,
+                 closing: bool = False) -> int | None:
     """In the team's supergroup a ticket's messages go to its topic, opened with the first
-    that needs it; an urgent message renames it, the person's close closes it."""
+    that needs it (None: the General topic); an urgent message renames it, the person's
+    close closes it."""
     team_chat = data.settings.team_chat
     if row.chat_id != team_chat or team_chat is None:
-        return out
+        return None
     bot = data.bulk_bot
     thread = await data.topics.thread_for(bot, data.db, team_chat, ticket, topic_name(ticket))
     if thread is not None and urgent and ticket.thread is not None:
@@ -265,4 +266,4 @@ async def _in_topic(data: BotData, row: outbox.Row, ticket: Ticket, out: Outgoin
         await data.topics.rename(bot, team_chat, thread, topic_name(ticket))
     if thread is not None and closing:
         await data.topics.close(bot, team_chat, thread)
-    return out.in_topic(thread)
+    return thread

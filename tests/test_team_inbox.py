@@ -291,3 +291,14 @@ async def test_a_moderator_who_asks_the_team_is_not_their_own_team(team: Harness
     calls = await drain(bot)
     [ticket] = sent_to(calls, TEAM)
     assert str(MOD) not in str(ticket.params)
+
+
+async def test_a_message_left_unwritten_is_forgotten_after_an_hour(team: Harness) -> None:
+    from tests.team_helpers import NOW
+
+    bot = team
+    await bot.send("/human")
+    bot.app.bot_data.clock = lambda: NOW + 3601
+    answer = Harness.only_reply(await bot.send("is kefir good for eczema?"))
+    assert "This card may help" in answer.plain  # a question again, not a message to send
+    assert "hm:" not in str(answer.buttons)

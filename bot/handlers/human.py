@@ -27,7 +27,10 @@ from bot.views import team as views
 from bot.views import triage as triage_views
 
 log = logging.getLogger(__name__)
-DRAFT = "team_draft"  # chat_data: the message being prepared {nonce, text, urgent, support, name}
+DRAFT = "team_draft"  # chat_data: the message being prepared {nonce, at, text, urgent, ...}
+# A message for the team left unwritten this long is forgotten: a question typed the next
+# day is a question, not a message for the team.
+DRAFT_SECONDS = 3600
 PASSED_ON = "👌"  # the reaction that says a message reached the team's queue
 
 
@@ -54,7 +57,7 @@ async def human_command(update: Update, context: Context) -> None:
         await _status(update, context, ticket)
         return
     nonce = secrets.token_hex(2)
-    context.chat_data[DRAFT] = {"nonce": nonce}  # type: ignore[index]
+    context.chat_data[DRAFT] = {"nonce": nonce, "at": data.now()}  # type: ignore[index]
     typed = " ".join(context.args or []).strip()
     if typed:
         # A command's words never passed the triage in text.py: they do here, first.
@@ -110,7 +113,10 @@ async def from_person(update: Update, context: Context, text: str, finding: Find
     flow = flows.current_flow(context)
     if flow and flow.get("step"):
         return False
-    if context.chat_data and DRAFT in context.chat_data:
+    draft = context.chat_data.get(DRAFT) if context.chat_data else None
+    if draft is not None and data.now() - int(draft.get("at", 0)) > DRAFT_SECONDS:
+        drop_draft(context)  # left an hour ago: this is something else
+    elif draft is not None:
         await _take_draft(update, context, text, finding)
         return True
     ticket = await tickets.open_for(data.db, chat.id)
@@ -129,6 +135,7 @@ async def after_urgent(update: Update, context: Context, text: str, finding: Fin
 async def _take_draft(update: Update, context: Context, text: str, finding: Finding) -> None:
     data = context.bot_data
     draft = context.chat_data.setdefault(DRAFT, {"nonce": secrets.token_hex(2)})  # type: ignore
+    draft["at"] = data.now()
     over = len(text) - conversations.MAX_CHARS
     if over > 0:
         await reply(update, context, views.problem(data.renderer, "too_long", over=over))
@@ -176,7 +183,8 @@ async def media(update: Update, context: Context) -> bool:
     data = context.bot_data
     if chat is None or chat.type != ChatType.PRIVATE or not data.settings.team_inbox:
         return False
-    writing = bool(context.chat_data and DRAFT in context.chat_data)
+    draft = context.chat_data.get(DRAFT) if context.chat_data else None
+    writing = draft is not None and data.now() - int(draft.get("at", 0)) <= DRAFT_SECONDS
     if not writing and await tickets.open_for(data.db, chat.id) is None:
         return False
     message = update.effective_message

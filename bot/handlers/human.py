@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from bot.context import Context
 from bot.handlers import flows, questions
 from bot.handlers.common import remember_chat
+from bot.library.helplines import Country
 from bot.library.numbers import whole_number
 from bot.library.triage import Finding
 from bot.services import conversations
@@ -82,7 +83,8 @@ async def _clock(context: Context) -> conversations.TeamClock:
     return await conversations.team_clock(data.db, data.settings, data.now())
 
 
-async def _country(update: Update, context: Context) -> Any:
+async def _country(update: Update, context: Context) -> Country | None:
+    """The person's country for helplines: their chat's zone, or their language tag."""
     data = context.bot_data
     chat, user = update.effective_chat, update.effective_user
     zone = await chats.zone_of(data.db, chat.id) if chat else None
@@ -93,12 +95,11 @@ async def _country(update: Update, context: Context) -> Any:
     return here
 
 
-async def _status(update: Update, context: Context, ticket: Ticket, *, edit: bool = False
-                  ) -> None:
+async def _status(update: Update, context: Context, ticket: Ticket) -> None:
     data = context.bot_data
     await reply(update, context, views.status(
         data.renderer, ticket, await tickets.messages(data.db, ticket.id), await _clock(context),
-        await chats.zone_of(data.db, ticket.chat_id)), edit=edit)
+        await chats.zone_of(data.db, ticket.chat_id)))
 
 
 # --- text from the person ------------------------------------------------------------------
@@ -276,7 +277,8 @@ async def _send(update: Update, context: Context, draft: dict[str, Any]) -> None
         await reply(update, context, views.off(data.renderer, "blocked"), edit=True)
         return
     data.sender.wake()
-    cards = [h.card for h in data.index.search(draft["text"])]
+    # The nearest cards meanwhile; none under an urgent message (its urgent reply stands).
+    cards = [] if draft.get("urgent") else [h.card for h in data.index.search(draft["text"])]
     await reply(update, context, views.opened(
         data.renderer, opened.ticket, opened.new, await _clock(context), cards,
         await _country(update, context)), edit=True)

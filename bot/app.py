@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.context import BotData, Context
 from bot.delivery import scheduling
 from bot.delivery.sender import Limits, Sender
+from bot.delivery.team_topics import Topics
 from bot.handlers import (
     buttons,
     campaigning,
@@ -39,6 +40,7 @@ from bot.handlers import (
     fallback,
     feedback,
     habits,
+    human,
     info,
     library,
     membership,
@@ -49,12 +51,13 @@ from bot.handlers import (
     reminders,
     settings,
     skin,
+    team,
     text,
 )
 from bot.library.model import Library
 from bot.library.render import Renderer
 from bot.library.search import CardIndex
-from bot.services import stats
+from bot.services import conversations, stats
 from bot.store import campaigns, chats, moderation, open_database, outbox
 from bot.store import feedback as answer_feedback
 from bot.store.outbox import Entry
@@ -127,6 +130,7 @@ def build_application(
     data.clock = clock
     data.background = background
     data.limits = limits or Limits(overall_per_second=settings.send_rate)
+    data.topics = Topics()
     register(app)
     return app
 
@@ -155,6 +159,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "privacy": privacy.privacy_notice,
         "mydata": privacy.mydata,
         "forget": privacy.forget,
+        "human": human.human_command,
         # Moderators' commands answer everyone else as unknown commands do.
         "broadcast": campaigning.broadcast,
         "push": campaigning.push,
@@ -165,6 +170,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         "mod": moderators.mod,
         "audit": moderators.audit,
         "gaps": feedback.gaps,
+        "unblock": team.unblock,
     }
     # The two kinds of update that come most, first: a group's handlers are tried in turn
     # until one matches, and neither of these can match what another handler is for.
@@ -195,6 +201,12 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.LOCATION,
         reminders.shared_location))
+    # Photos and files in the team's supergroup: only text reaches a person.
+    team_chat = app.bot_data.settings.team_chat
+    if team_chat is not None:
+        app.add_handler(MessageHandler(
+            filters.Chat(team_chat) & filters.UpdateType.MESSAGE & ~filters.COMMAND
+            & ~filters.TEXT & ~filters.StatusUpdate.ALL, team.media_in_team_chat))
     # Photos, stickers, voice notes... in a private chat (groups are left alone).
     app.add_handler(MessageHandler(
         filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.TEXT
@@ -233,10 +245,23 @@ async def _tick(data: BotData) -> None:
     if result.skipped_late:
         log.info("skipped %d reminder(s) missed more than %d minutes ago", result.skipped_late,
                  scheduling.CATCH_UP_MINUTES)
+    if data.settings.team_inbox:
+        await _team_tick(data, now)
     await outbox.prune(data.db, now)
     await answer_feedback.prune(data.db, now)
     await stats.keep_settled_days(data.db, now)  # /stats never counts a cold month
     await errors.report_held_back(data.bulk_bot, data)
+
+
+async def _team_tick(data: BotData, now: int) -> None:
+    """Conversations nobody claimed within the owners' limit (the person is told, the team
+    reminded), and those past their retention deleted, their topics too."""
+    expired = await conversations.tick(data.db, data.settings, now)
+    team_chat = data.settings.team_chat
+    for _, thread in expired:
+        if team_chat is not None and thread is not None:
+            await data.topics.delete(data.bulk_bot, team_chat, thread)
+    data.sender.wake()
 
 
 async def report_finished_campaigns(data: BotData) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.library import dates
 from bot.library.numbers import whole_number
 
 DEFAULT_DATABASE = "bot.sqlite3"
@@ -28,6 +29,31 @@ class ConfigError(ValueError):
     def __init__(self, variable: str, problem: str) -> None:
         super().__init__(f"{variable}: {problem}")
         self.variable = variable
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class TeamHours:
+    """When the community's team is usually around, in its own time zone: these weekdays
+    (0 = Monday), from `start` to `end` (minutes of the day; an end before the start runs
+    past midnight)."""
+
+    days: tuple[int, ...]
+    start: int
+    end: int
+
+    def covers(self, weekday: int, minute: int) -> bool:
+        if self.start < self.end:
+            return weekday in self.days and self.start <= minute < self.end
+        # Past midnight: the evening belongs to its day, the small hours to the day before.
+        return (weekday in self.days and minute >= self.start) or \
+            ((weekday - 1) % 7 in self.days and minute < self.end)
+
+    def describe(self) -> str:
+        """'Mon–Fri 09:00–17:00', as people write it."""
+        return f"{_describe_days(self.days)} {_hhmm(self.start)}–{_hhmm(self.end)}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,19 @@ class Settings:
     port: int = 8080  # PORT, as hosting platforms set it; /healthz is served there too
     health_port: int | None = None  # long polling: /healthz on this port when set
     sentry_dsn: str | None = None  # errors to Sentry, without message text or the token
+    # A person can ask the community's team (issue 25): BOT_TEAM=off switches the inbox off.
+    team: bool = True
+    team_chat: int | None = None  # the moderators' supergroup (topics on); else their chats
+    team_hours: TeamHours | None = None  # when they are usually around; None: not said
+    team_zone: str = "UTC"  # the zone of those hours
+    team_claim_hours: int = 12  # a person is told when nobody has claimed theirs by then
+    team_keep_days: int = 90  # conversations are deleted this long after their last message
+    team_flood: int = 20  # messages a person may send the team in an hour
+
+    @property
+    def team_inbox(self) -> bool:
+        """Whether people can ask the team: it is on, and someone is there to answer."""
+        return self.team and (self.team_chat is not None or bool(self.admin_ids))
 
     @property
     def offline(self) -> bool:
@@ -101,6 +140,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, shell: bool = Fal
         **_serving(env, token, base_url, webhook=webhook and not shell, shell=shell),
         database_url=_database_url(env.get("DATABASE_URL", "").strip()),
         claim_lease=_claim_lease(env.get("BOT_CLAIM_LEASE", "").strip()),
+        **_team(env),
     )
 
 
@@ -290,3 +330,116 @@ def _sentry_dsn(env: Mapping[str, str]) -> str | None:
         raise ConfigError("SENTRY_DSN", "is set but sentry-sdk is not installed: "
                                         "pip install 'gutskin-bot[sentry]' (or sentry-sdk)")
     return raw
+
+
+# --- the community's team: its inbox, hours and limits -----------------------------------------
+_HOURS_SHAPE = re.compile(
+    r"^(?:(?P<days>[A-Za-z,\s-]+?)\s+)?(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
+_DAY_RANGE = re.compile(r"^(?P<a>[a-z]{3})[a-z]*(?:-(?P<b>[a-z]{3})[a-z]*)?$")
+
+
+def _team(env: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "team": _switch(env, "BOT_TEAM", default=True),
+        "team_chat": _team_chat(env.get("BOT_TEAM_CHAT", "").strip()),
+        "team_hours": _team_hours(env.get("BOT_TEAM_HOURS", "").strip()),
+        "team_zone": _team_zone(env.get("BOT_TEAM_ZONE", "").strip()),
+        "team_claim_hours": _count(env, "BOT_TEAM_CLAIM_HOURS", 12, 1, 168, "hours"),
+        "team_keep_days": _count(env, "BOT_TEAM_KEEP_DAYS", 90, 1, 3650, "days"),
+        "team_flood": _count(env, "BOT_TEAM_FLOOD", 20, 1, 1000, "messages an hour"),
+    }
+
+
+def _team_chat(raw: str) -> int | None:
+    if not raw:
+        return None
+    # A supergroup's id is -100 followed by its number: -1001234567890.
+    if not re.fullmatch(r"-100\d{5,13}", raw):
+        raise ConfigError("BOT_TEAM_CHAT", f"{raw!r} is not a supergroup's id (a negative "
+                                           "number starting -100, such as -1001234567890)")
+    return int(raw)
+
+
+def _team_hours(raw: str) -> TeamHours | None:
+    if not raw:
+        return None
+    problem = ConfigError("BOT_TEAM_HOURS", f"{raw!r} is not days and hours such as "
+                                            "'Mon-Fri 09:00-17:00' or 'daily 18:00-22:00'")
+    shape = _HOURS_SHAPE.match(raw)
+    if shape is None:
+        raise problem
+    start, end = _minute(shape["start"]), _minute(shape["end"])
+    days = _days(shape["days"] or "daily")
+    if start is None or end is None or start == end or days is None:
+        raise problem
+    return TeamHours(days, start, end)
+
+
+def _minute(text: str) -> int | None:
+    hours, minutes = (int(part) for part in text.split(":"))
+    if hours == 24 and minutes == 0:
+        return 0  # the end of the day
+    return hours * 60 + minutes if hours < 24 and minutes < 60 else None
+
+
+def _days(text: str) -> tuple[int, ...] | None:
+    key = text.strip().lower()
+    if key in ("daily", "every day", "everyday"):
+        return tuple(range(7))
+    if key in ("weekdays", "workdays"):
+        return tuple(range(5))
+    if key in ("weekends", "weekend"):
+        return (5, 6)
+    names = [d.lower() for d in DAY_NAMES]
+    chosen: set[int] = set()
+    for part in re.split(r"[\s,]+", key):
+        found = _DAY_RANGE.match(part)
+        if found is None or found["a"] not in names or (found["b"] and found["b"] not in names):
+            return None
+        first = names.index(found["a"])
+        last = names.index(found["b"]) if found["b"] else first
+        chosen.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+    return tuple(sorted(chosen)) or None
+
+
+def _describe_days(days: tuple[int, ...]) -> str:
+    if len(days) == 7:
+        return "Every day"
+    runs: list[str] = []
+    start = previous = None
+    for day in (*days, None):
+        if day is not None and previous is not None and day == previous + 1:
+            previous = day
+            continue
+        if start is not None and previous is not None:
+            runs.append(DAY_NAMES[start] if start == previous else
+                        f"{DAY_NAMES[start]}{'–' if previous > start + 1 else ', '}"
+                        f"{DAY_NAMES[previous]}")
+        start = previous = day
+    return ", ".join(runs)
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _team_zone(raw: str) -> str:
+    if not raw:
+        return "UTC"
+    try:
+        dates.zone(raw)
+    except ValueError:
+        raise ConfigError("BOT_TEAM_ZONE", f"{raw!r} is not a time zone name such as "
+                                           "Europe/London or America/New_York") from None
+    return raw
+
+
+def _count(env: Mapping[str, str], name: str, default: int, least: int, most: int,
+           unit: str) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = whole_number(raw, most=most)
+    if value is None or value < least:
+        raise ConfigError(name, f"{raw!r} is not a whole number of {unit} from {least} to {most}")
+    return value

@@ -14,6 +14,7 @@ from bot.telegram.error_reports import ErrorReports
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.sender import Limits, Sender
+    from bot.delivery.team_topics import Topics
     from bot.library.model import Library
     from bot.library.render import Renderer
     from bot.library.search import CardIndex
@@ -31,6 +32,7 @@ class BotData:
     sender: Sender
     bulk_bot: Bot  # the outbox's sends, on connections of their own
     limits: Limits
+    topics: Topics  # each conversation's topic in the team's supergroup
 
     def __init__(self) -> None:
         self.clock: Callable[[], float] = time.time

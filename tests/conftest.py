@@ -58,6 +58,8 @@ def engine(request: pytest.FixtureRequest) -> str:
 async def bot(library: Library, db_path: Path, engine: str,
               request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     env = {"BOT_DATABASE": str(db_path), "BOT_ADMIN_IDS": "9000001"}
+    # A test module's own settings (BOT_ENV = {...}), such as the team's supergroup.
+    env.update(getattr(request.module, "BOT_ENV", {}))
     if engine == "postgres":
         env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
     settings = load_settings(env)

@@ -16,8 +16,10 @@ async def test_an_answer_asks_if_it_helped_and_only_its_chat_can_rate_it(
                                                  chat_id=101))
     assert "👍 Helpful" in answer.button_labels and "👎 Not what I needed" in answer.button_labels
     calls = await world.press(data_of(answer, "👎 Not what I needed"), chat_id=101)
-    assert [c.method for c in calls] == ["answerCallbackQuery"]  # a thank-you, no message
+    # A thank-you, no message; under the answer 👍/👎 give way to "Ask the team" (issue 25).
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
     assert "noted" in calls[0].params["text"]
+    assert "💬 Ask the team" in str(calls[1].params["reply_markup"])
     rows = world.rows("SELECT question, found, helpful, chat_id FROM answer_feedback")
     assert rows == [("my son [name] is #, is kefir good for him?", 1, 0, 101)]
     # The ids are consecutive: the same button data pressed in another chat (forged, or a

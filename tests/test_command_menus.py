@@ -18,7 +18,7 @@ OWNER = 9000001  # BOT_ADMIN_IDS in conftest
 MOD = 9000002
 PEOPLE = {"start", "topics", "card", "help", "remind", "habits", "skin", "privacy", "mydata",
           "forget"}
-MODERATING = {"broadcast", "push", "campaigns", "stats", "gaps", "reload"}
+MODERATING = {"broadcast", "push", "campaigns", "stats", "gaps", "reload", "unblock"}
 
 
 def menus(calls: list[ApiCall]) -> dict[str, set[str]]:

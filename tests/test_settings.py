@@ -46,6 +46,18 @@ def test_every_setting_is_read() -> None:
     ("BOT_DATABASE", "."),
     ("BOT_SEND_RATE", "0"),
     ("BOT_SEND_RATE", "fast"),
+    ("BOT_TEAM", "maybe"),
+    ("BOT_TEAM_CHAT", "12345"),
+    ("BOT_TEAM_CHAT", "@eczema_team"),
+    ("BOT_TEAM_HOURS", "9 to 5"),
+    ("BOT_TEAM_HOURS", "Funday 09:00-17:00"),
+    ("BOT_TEAM_HOURS", "Mon-Fri 09:00-09:00"),
+    ("BOT_TEAM_HOURS", "Mon-Fri 09:00-25:00"),
+    ("BOT_TEAM_ZONE", "Mars/Olympus"),
+    ("BOT_TEAM_CLAIM_HOURS", "0"),
+    ("BOT_TEAM_CLAIM_HOURS", "a day"),
+    ("BOT_TEAM_KEEP_DAYS", "-3"),
+    ("BOT_TEAM_FLOOD", "lots"),
 ])
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
     env = {"TELEGRAM_BASE_URL": "http://127.0.0.1:1/bot", variable: value}
@@ -53,6 +65,29 @@ def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:
         load_settings(env)
     assert caught.value.variable == variable
     assert str(caught.value).startswith(f"{variable}: ")
+
+
+def test_the_teams_settings_are_read_and_described() -> None:
+    settings = load_settings({"BOT_TEAM_CHAT": "-1001234567890",
+                              "BOT_TEAM_HOURS": "Mon-Fri 09:00-17:30",
+                              "BOT_TEAM_ZONE": "Europe/London", "BOT_TEAM_CLAIM_HOURS": "6",
+                              "BOT_TEAM_KEEP_DAYS": "30", "BOT_TEAM_FLOOD": "10"})
+    assert settings.team_chat == -1001234567890 and settings.team_inbox
+    assert settings.team_hours is not None
+    assert settings.team_hours.describe() == "Mon–Fri 09:00–17:30"
+    assert settings.team_hours.covers(0, 9 * 60) and not settings.team_hours.covers(5, 600)
+    assert (settings.team_zone, settings.team_claim_hours, settings.team_keep_days,
+            settings.team_flood) == ("Europe/London", 6, 30, 10)
+    night = load_settings({"BOT_TEAM_HOURS": "Fri 22:00-02:00"}).team_hours
+    assert night is not None and night.covers(4, 23 * 60) and night.covers(5, 60)
+    assert not night.covers(4, 60)
+    # Nobody to answer: no supergroup and no owners, or switched off.
+    assert not load_settings({}).team_inbox
+    assert load_settings({"BOT_ADMIN_IDS": "1"}).team_inbox
+    assert not load_settings({"BOT_ADMIN_IDS": "1", "BOT_TEAM": "off"}).team_inbox
+    defaults = load_settings({})
+    assert (defaults.team_hours, defaults.team_zone, defaults.team_claim_hours,
+            defaults.team_keep_days, defaults.team_flood) == (None, "UTC", 12, 90, 20)
 
 
 def test_the_command_line_prints_one_line_and_never_the_token(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from bot.store import (
     schedules,
     skin_checks,
     stats,
+    tickets,
 )
 from bot.store.connect import open_database
 from bot.store.db import Database
@@ -312,6 +313,71 @@ async def test_privacy_shows_and_erases_everything(store: Database) -> None:
         assert (await store.fetchone(f"SELECT COUNT(*) FROM {table}"))[0] == 0, table
     assert [r[0] for r in await store.fetchall("SELECT chat_id FROM answer_feedback")] == [6]
     assert (await store.fetchone("SELECT actor FROM audit_log"))[0] == 0
+
+
+async def test_team_tickets_claims_messages_blocks_and_erasure(store: Database) -> None:
+    opened = await tickets.open_ticket(store, 5, "Sam", "my hands are worse", urgent=False,
+                                       support=True, now=NOW)
+    assert opened is not None
+    ticket, first = opened
+    assert (ticket.chat_id, ticket.first_name, ticket.open, ticket.support) == (5, "Sam", True,
+                                                                              True)
+    # One open conversation per chat; another chat gets the next number.
+    assert await tickets.open_ticket(store, 5, None, "again", urgent=False, support=False,
+                                     now=NOW) is None
+    other = await tickets.open_ticket(store, 6, None, "hello", urgent=True, support=False,
+                                      now=NOW)
+    assert other is not None and other[0].id == ticket.id + 1 and other[0].urgent
+    assert await tickets.set_thread(store, ticket.id, 77)
+    assert not await tickets.set_thread(store, ticket.id, 78)
+    assert (await tickets.by_thread(store, 77)).id == ticket.id  # type: ignore[union-attr]
+    # Two claims at once: one wins.
+    wins = await asyncio.gather(tickets.claim(store, ticket.id, 41, NOW + 5),
+                                tickets.claim(store, ticket.id, 42, NOW + 5))
+    assert sorted(wins) == [False, True]
+    reply = await tickets.add_message(store, ticket.id, tickets.TEAM, "<b>hi</b>", NOW + 60,
+                                      moderator=41)
+    held = await tickets.add_message(store, ticket.id, tickets.TEAM, "stop it", NOW + 70,
+                                     moderator=41, held=True)
+    assert reply and held
+    assert [m.author for m in await tickets.messages(store, ticket.id)] == ["person", "team"]
+    assert await tickets.release_held(store, held, NOW + 80)
+    assert not await tickets.release_held(store, held, NOW + 81)
+    now_ticket = await tickets.get(store, ticket.id)
+    assert now_ticket is not None and (now_ticket.first_reply_at, now_ticket.last_at) == (
+        NOW + 60, NOW + 80)
+    assert await tickets.sent_by_person_since(store, 5, NOW) == 1
+    assert (await tickets.message(store, first)).body == "my hands are worse"  # type: ignore
+    # Nobody claimed #2 in time: returned once.
+    assert [t.id for t in await tickets.overdue(store, NOW + 1)] == [other[0].id]
+    assert await tickets.overdue(store, NOW + 1) == []
+    assert await tickets.close(store, ticket.id, "person", NOW + 90)
+    assert not await tickets.close(store, ticket.id, "team", NOW + 91)
+    assert await tickets.add_message(store, ticket.id, tickets.PERSON, "late", NOW + 92) is None
+    assert await tickets.rate(store, ticket.id, 5, True)
+    assert not await tickets.rate(store, ticket.id, 6, False)  # not their conversation
+    await tickets.block(store, 6, other[0].id, 41, NOW)
+    assert await tickets.blocked_since(store, 6) == NOW
+    assert await tickets.summary(store, 5) == {"conversations": 1, "messages": 3, "open": 0,
+                                               "blocked": 0}
+    assert await tickets.unblock(store, other[0].id)
+    assert await tickets.blocked_since(store, 6) is None
+    # /forget: the conversations and their messages go; a moderator's id leaves theirs.
+    await chats.record_chat(store, 5, "private", "en", NOW)
+    exported = await export.rows_about(store, 5)
+    assert [r["body"] for r in exported["ticket_messages"]] == ["my hands are worse",
+                                                                "<b>hi</b>", "stop it"]
+    assert await privacy.erase(store, 5)
+    assert (await store.fetchone("SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = ?",
+                                 (ticket.id,)))[0] == 0
+    await chats.record_chat(store, 41, "private", "en", NOW)
+    await tickets.claim(store, other[0].id, 41, NOW)
+    assert await privacy.erase(store, 41, person=41)
+    again = await tickets.get(store, other[0].id)
+    assert again is not None and again.claimed_by is None  # open: free to claim again
+    # Retention: deleted after the last message.
+    assert await tickets.expire(store, NOW + 1) == [(other[0].id, None, True)]
+    assert (await store.fetchone("SELECT COUNT(*) FROM tickets"))[0] == 0
 
 
 async def test_skin_checks_and_community_counts(store: Database) -> None:

@@ -259,12 +259,21 @@ class Sender:
         if not rows:
             self.last_cycle = time.monotonic()
             return 0
-        active = await chats.active_ids(self.db, {r.chat_id for r in rows})
+        active = await chats.active_ids(
+            self.db, {r.chat_id for r in rows if r.kind not in outbox.CONVERSATION})
+        # A conversation with the team reaches any chat that has not blocked the bot.
+        gone = await chats.unreachable_ids(
+            self.db, {r.chat_id for r in rows if r.kind in outbox.CONVERSATION})
+
+        def wanted(row: Row) -> bool:
+            return row.chat_id not in gone if row.kind in outbox.CONVERSATION \
+                else row.chat_id in active
+
         if self.prepare is not None:
-            await self.prepare([r for r in rows if r.chat_id in active])
+            await self.prepare([r for r in rows if wanted(r)])
         for row in rows:
             now = self.clock()
-            if row.chat_id not in active:
+            if not wanted(row):
                 self._settle(Outcome(row.id, "skipped", int(now), "chat is not active"))
                 continue
             if self.limits.enabled:
@@ -346,7 +355,7 @@ class Sender:
         chat_id = row.chat_id
         for _ in range(3):  # a migrated chat is retried at its new id straight away
             try:
-                await send(self.bot, chat_id, out)
+                await send(self.bot, chat_id, out, thread=out.thread)
                 self.sent += 1
                 return Outcome(row.id, "sent", int(self.clock()))
             except ChatMigrated as exc:

@@ -16,12 +16,14 @@ from bot.handlers import (
     feedback,
     guards,
     habits,
+    human,
     library,
     privacy,
     questions,
     reminders,
     settings,
     skin,
+    team,
 )
 from bot.telegram import callbacks
 
@@ -82,4 +84,6 @@ ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
     (frozenset({"bc"}), campaigning.button),
     (frozenset({"sk"}), skin.button),
     (frozenset({"fb"}), feedback.rate),
+    (frozenset({"hm"}), human.button),
+    (frozenset({"tk"}), team.button),
 )

@@ -56,8 +56,9 @@ async def reload(update: Update, context: Context) -> None:
 async def stats_command(update: Update, context: Context) -> None:
     """/stats: how the bot is doing, as a chart with its figures in the caption."""
     data = context.bot_data
+    team = data.settings.team_claim_hours if data.settings.team_inbox else None
     figures = await stats.gather(data.db, data.library, data.now(),
-                                 skin=data.settings.skin_check)
+                                 skin=data.settings.skin_check, team_limit_hours=team)
     await moderation.audit(data.db, user_id_of(update), "stats viewed", data.now())
     chart = stats.caption(data.renderer, figures)
     # Drawn in a worker thread: ~20 ms of pure Python that would hold up every other reply.

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.handlers.guards import moderators_only
 from bot.library.numbers import whole_number
 from bot.store import feedback
 from bot.telegram import callbacks
-from bot.telegram.send import reply
+from bot.telegram.send import call, follow_up, reply
+from bot.views import team as team_views
 
+log = logging.getLogger(__name__)
 GAPS_SHOWN = 15
 
 
@@ -28,6 +34,19 @@ async def rate(update: Update, context: Context, action: callbacks.Action) -> bo
     if not await feedback.rate(data.db, feedback_id, chat.id, verdict == "y"):
         return False
     await query.answer(data.library.label("feedback_thanks"))
+    message = query.message
+    if verdict == "n" and chat.type == ChatType.PRIVATE and data.settings.team_inbox \
+            and isinstance(message, Message):
+        # The cards fell short: under the answer, 👍/👎 give way to the community's team.
+        shown = message.reply_markup.to_dict()["inline_keyboard"] if message.reply_markup \
+            else []
+        try:
+            await call(context.bot, "editMessageReplyMarkup", {
+                "chat_id": chat.id, "message_id": message.message_id,
+                "reply_markup": team_views.ask_under(data.renderer, shown)})
+        except BadRequest as exc:  # too old to change: say it in a message of its own
+            log.info("could not put Ask the team under an answer: %s", exc)
+            await follow_up(update, context, team_views.offer(data.renderer))
     return True
 
 

@@ -11,15 +11,20 @@ from bot.store import moderation
 from bot.telegram.send import reply
 from bot.views import library as views
 from bot.views import menus
+from bot.views import team as team_views
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List what the bot can do (and, to a moderator in their own chat, their commands)."""
     await remember_chat(update, context)
-    renderer = context.bot_data.renderer
+    data = context.bot_data
+    renderer = data.renderer
     extra = await _moderator_commands(update, context)
-    out = views.topic_menu(renderer, "help", moderator_commands=extra) if extra \
-        else views.topic_menu(renderer, "help")
+    team = data.settings.team_inbox and private_chat(update)
+    out = views.topic_menu(renderer, "help", moderator_commands=extra, team=team) if extra \
+        else views.topic_menu(renderer, "help", team=team)
+    if team:
+        out = renderer.with_buttons(out, (*out.buttons, (team_views.ask_button(renderer),)))
     await reply(update, context, out)
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import Context
-from bot.handlers import guards, reminders, settings
+from bot.handlers import guards, human, reminders, settings
 from bot.handlers.common import chat_id_of, remember_chat
 from bot.library import dates
 from bot.library import next_card as reading
@@ -19,6 +19,7 @@ from bot.telegram.send import reply
 from bot.views import library as views
 
 DEEP_LINK_CARD = "card-"
+DEEP_LINK_TEAM = "human"
 # /who me, /who child (and /skin me, /skin child): who the cards and the skin check are for.
 WHO_WORDS = {"me": "self", "myself": "self", "self": "self", "child": "child",
              "my child": "child", "kid": "child", "baby": "child"}
@@ -40,6 +41,10 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0].lower() if context.args else ""
     if payload.startswith(DEEP_LINK_CARD):
         await show_card(update, context, payload[len(DEEP_LINK_CARD):])
+        return
+    if payload == DEEP_LINK_TEAM:  # /human asked in a group sends people here
+        context.args = []
+        await human.human_command(update, context)
         return
     user = update.effective_user
     # A first private chat is asked who it is for: it words the skin check and the answers.

@@ -8,7 +8,7 @@ import re
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, flows, habits, info, library, settings
+from bot.handlers import campaigning, flows, habits, human, info, library, settings, team
 from bot.telegram.send import reply
 
 # What each set-up step is about, for "nothing changed" in the person's terms.
@@ -17,15 +17,22 @@ _FLOW_NAMES = {"time": "reminder", "zone": "reminder", "days": "reminder", "focu
 
 
 async def cancel(update: Update, context: Context) -> None:
-    """/cancel: stop whatever set-up is waiting and say what stayed as it was."""
+    """/cancel: stop whatever set-up is waiting and say what stayed as it was; with nothing
+    waiting, close the conversation with the team (from either side)."""
+    if await team.cancel(update, context):
+        return  # a moderator in a ticket's topic, or replying to it: the team closes it
     stopped: list[str] = []
     if await campaigning.cancel_pending(update, context):
         stopped.append("broadcast")
+    if human.drop_draft(context):
+        stopped.append("team")
     flow = flows.current_flow(context)
     keys_shown = bool(flow and flow.get("location_offered"))
     if flow and flow.get("step"):
         stopped.append(_FLOW_NAMES.get(str(flow["step"]), "reminder"))
         flows.end_flow(context)
+    if not stopped and await human.close_open(update, context):
+        return
     out = context.bot_data.renderer.message("cancelled", stopped=stopped)
     # The zone step's "Share my location" keyboard goes with the set-up.
     await reply(update, context, out.removing_keys() if keys_shown else out)

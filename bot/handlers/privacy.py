@@ -11,7 +11,8 @@ from bot.delivery import localtime
 from bot.handlers import guards
 from bot.handlers.common import chat_id_of
 from bot.library import dates
-from bot.store import export, privacy
+from bot.services import conversations
+from bot.store import export, privacy, tickets
 from bot.store import feedback as answer_feedback
 from bot.store import outbox as outbox_store
 from bot.store.db import SQLITE
@@ -53,8 +54,11 @@ async def mydata(update: Update, context: Context) -> None:
         stored["reads"] = [(titles[c].title if c in titles else c, n) for c, n in stored["reads"]]
     rows = [[Button(data.library.label("forget"), data=callbacks.make("forget", "ask"))]] \
         if stored else []
+    if stored is not None and stored.get("team") and stored["team"]["blocked"]:
+        stored["team"]["blocked"] = dates.local(stored["team"]["blocked"], style="date")
     await reply(update, context, data.renderer.message(
-        "mydata", keyboard(rows), stored=stored, questions_days=answer_feedback.KEEP_DAYS))
+        "mydata", keyboard(rows), stored=stored, questions_days=answer_feedback.KEEP_DAYS,
+        team_days=data.settings.team_keep_days))
     tables = await export.rows_about(data.db, chat_id, _person(update)) if stored else {}
     if tables:
         caption = data.renderer.finish(data.renderer.body("mydata_file", tables=list(tables)),
@@ -68,6 +72,8 @@ async def privacy_notice(update: Update, context: Context) -> None:
     data = context.bot_data
     await reply(update, context, data.renderer.message(
         "privacy", skin_check=data.settings.skin_check, questions_days=answer_feedback.KEEP_DAYS,
+        team=data.settings.team_inbox, team_days=data.settings.team_keep_days,
+        team_chat=data.settings.team_chat is not None,
         outbox_days=outbox_store.KEEP_DAYS, error_tracking=bool(data.settings.sentry_dsn),
         overwritten=data.db.dialect == SQLITE))
 
@@ -81,8 +87,11 @@ async def forget(update: Update, context: Context) -> None:
             [Button(data.library.label("forget_no"), data=callbacks.make("forget", "no"))]]
     person = _person(update)
     moderation = await privacy.moderation_of(data.db, person) if person is not None else None
+    chat = update.effective_chat
+    talking = await tickets.open_for(data.db, chat.id) if chat is not None else None
     await reply(update, context, data.renderer.message("forget_ask", keyboard(rows),
-                                                       moderation=moderation))
+                                                       moderation=moderation,
+                                                       talking=talking.id if talking else None))
 
 
 async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
@@ -95,8 +104,14 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
         if not await guards.may_change(update, context):
             return True
         person = _person(update)
+        chat_id = update.effective_chat.id  # type: ignore[union-attr]
         was = await privacy.moderation_of(data.db, person) if person is not None else None
-        await privacy.erase(data.db, update.effective_chat.id, person)  # type: ignore[union-attr]
+        talking = await tickets.open_for(data.db, chat_id)
+        await privacy.erase(data.db, chat_id, person)
+        if talking is not None:
+            # Its conversation with the team went too: the team hears only that they withdrew.
+            await conversations.withdrawn(data.db, data.settings, talking, data.now())
+            data.sender.wake()
         if person is not None and was and was["moderator"] \
                 and person not in data.settings.admin_ids:
             await menus.drop_moderator_menu(context.bot, person)  # no longer a moderator

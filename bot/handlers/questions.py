@@ -69,7 +69,10 @@ async def on_question(update: Update, context: Context, text: str,
     # chat only so that no other chat can rate the answer.
     feedback_id = await feedback.record(data.db, chat.id if chat else 0, gaps.masked(text),
                                         bool(hits), data.now())
-    await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
+    # No card for it: in a private chat the community's team can be asked instead.
+    ask_team = data.settings.team_inbox and chat is not None and chat.type == ChatType.PRIVATE
+    await reply(update, context, answers.answer(data.renderer, hits, feedback_id,
+                                                ask_team=ask_team))
 
 
 async def safety_answer(update: Update, context: Context, action: callbacks.Action) -> bool:

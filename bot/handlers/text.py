@@ -5,7 +5,16 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, fallback, navigation, questions, reminders, settings
+from bot.handlers import (
+    campaigning,
+    fallback,
+    human,
+    navigation,
+    questions,
+    reminders,
+    settings,
+    team,
+)
 from bot.views import library as library_views
 from bot.views import triage as triage_views
 
@@ -15,20 +24,29 @@ STOP_WORDS = frozenset({"stop", "unsubscribe", "stop all"})
 async def on_text(update: Update, context: Context) -> None:
     """Route a text message that is not a command. In groups only text addressed to the bot
     (a mention, or a reply to the bot) is read at all."""
+    # A moderator answering a ticket (in its topic, or replying to it): the team's words to a
+    # person, checked by the claims guard, never read as a question of their own.
+    if await team.from_team(update, context):
+        return
     text = questions.addressed_text(update, context)
     if text is None:
         return
     if await campaigning.composed(update, context):
         return  # a moderator's broadcast (or its send time) is not a question
-    # Urgent guidance comes before anything else, a half-finished set-up included.
+    # Urgent guidance comes before anything else, a half-finished set-up and a conversation
+    # with the team included: that one is then passed on, marked urgent.
     finding = questions.triage(context, text)
     if finding.alarming:
         await questions.reply_to_finding(update, context, finding, text)
+        await human.after_urgent(update, context, text, finding)
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await settings.stop(update, context)
         return
     if await navigation.by_word(update, context, text):
+        return
+    # The message for the team being written, or a conversation with it open: passed on.
+    if await human.from_person(update, context, text, finding):
         return
     if await reminders.from_sentence(update, context, text):
         return
@@ -43,6 +61,8 @@ async def on_media(update: Update, context: Context) -> None:
     see photos and when to see a doctor."""
     if await campaigning.composed(update, context):
         return
+    if await team.media(update, context) or await human.media(update, context):
+        return  # only words pass between a person and the team
     message = update.effective_message
     caption = message.caption if message is not None else None
     if caption and caption.strip():

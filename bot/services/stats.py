@@ -18,8 +18,8 @@ from bot.library.drawing import MONTHS, Canvas
 from bot.library.drawing import step as scale_step
 from bot.library.model import Library
 from bot.library.render import Renderer
-from bot.services import skin_checks
-from bot.store import Database
+from bot.services import conversations, skin_checks
+from bot.store import Database, tickets
 from bot.store import skin_checks as skin_store
 from bot.store import stats as stats_store
 from bot.telegram import html as telegram_html
@@ -85,6 +85,8 @@ class Stats:
     new_per_day: tuple[int, ...]
     sent_per_day: tuple[int, ...]
     skin: skin_checks.Community | None = None  # the weekly skin check, when it is on
+    team: conversations.TeamFigures | None = None  # asking the team, when its inbox is on
+    team_limit_hours: int = 0
 
     @property
     def checkins_answered(self) -> int:
@@ -95,7 +97,8 @@ class Stats:
         return sum(h.yes for h in self.habits)
 
 
-async def gather(db: Database, library: Library, now: int, *, skin: bool = False) -> Stats:
+async def gather(db: Database, library: Library, now: int, *, skin: bool = False,
+                 team_limit_hours: int | None = None) -> Stats:
     """Every figure, in a handful of queries whose cost does not grow with Python loops, read
     on the store's read-only session: however long the report takes at scale, the bot's
     writes (and every reply that makes one) never wait for it.
@@ -105,14 +108,15 @@ async def gather(db: Database, library: Library, now: int, *, skin: bool = False
     kept (_sent, keep_settled_days). COUNT(*) FILTER needs SQLite 3.30 or later.
     """
     async with stats_store.reading(db) as reader:
-        stats, counted = await _gather(reader, library, now, skin)
+        stats, counted = await _gather(reader, library, now, skin, team_limit_hours)
     if counted:  # a few rows at most, once a day
         await stats_store.keep_sent_days(db, counted)
     return stats
 
 
-async def _gather(db: Database, library: Library, now: int,
-                  skin: bool) -> tuple[Stats, tuple[tuple[int, int, int], ...]]:
+async def _gather(db: Database, library: Library, now: int, skin: bool,
+                  team_limit_hours: int | None = None
+                  ) -> tuple[Stats, tuple[tuple[int, int, int], ...]]:
     today = datetime.fromtimestamp(now, UTC).date()
     days = tuple(today - timedelta(days=SERIES_DAYS - 1 - i) for i in range(SERIES_DAYS))
     series_start = _midnight(days[0])
@@ -158,6 +162,10 @@ async def _gather(db: Database, library: Library, now: int,
         community = skin_checks.community(*await skin_store.community_counts(
             db, now, skin_checks.REGULAR_WEEKS, skin_checks.CHANGE_WEEKS))
 
+    team = None
+    if team_limit_hours is not None:  # conversations opened in the 30 days, counts only
+        team = conversations.summarise(await tickets.figures(db, month), team_limit_hours, now)
+
     return Stats(
         now=now, active=active, paused=paused, stopped=stopped, blocked=blocked,
         active_private=private, active_groups=groups, new_7d=new_7d, new_30d=new_30d,
@@ -165,6 +173,7 @@ async def _gather(db: Database, library: Library, now: int,
         sent_30d=sent.sent_30d,
         top_cards=top_cards, top_topics=top_topics, habits=tuple(rates), days=days,
         new_per_day=tuple(new_per_day), sent_per_day=sent.per_day, skin=community,
+        team=team, team_limit_hours=team_limit_hours or 0,
     ), sent.counted
 
 
@@ -283,10 +292,24 @@ def _context(stats: Stats, compact: bool, cards: int, topics: int, title_limit: 
                     "yes": share(h.yes, h.answered)} for h in stats.habits[:habits]],
         "several_habits": len(stats.habits) > 1,
         "skin": _skin_context(stats.skin),
+        "team": _team_context(stats.team, stats.team_limit_hours),
         "answered": n(stats.checkins_answered),
         "one": stats.checkins_answered == 1,
         "yes": share(stats.checkins_yes, stats.checkins_answered),
     }
+
+
+def _team_context(team: conversations.TeamFigures | None,
+                  limit_hours: int) -> dict[str, str] | None:
+    if team is None:
+        return None
+    minutes = team.median_first_reply_minutes
+    median = "–" if minutes is None else f"{minutes} min" if minutes < 90 \
+        else f"{minutes / 60:.1f} h".replace(".0 h", " h")
+    within = "–" if team.answered_within_limit is None \
+        else f"{round(100 * team.answered_within_limit)}%"
+    return {"opened": f"{team.opened:,}", "median": median, "within": within,
+            "limit": str(limit_hours), "up": f"{team.helpful:,}", "down": f"{team.not_helpful:,}"}
 
 
 def _skin_context(skin: skin_checks.Community | None) -> dict[str, str] | None:

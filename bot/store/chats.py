@@ -67,6 +67,22 @@ async def active_ids(db: Database, chat_ids: set[int]) -> set[int]:
     return found
 
 
+async def unreachable_ids(db: Database, chat_ids: set[int]) -> set[int]:
+    """Which of these chats blocked the bot (or are gone): a conversation's messages go to any
+    other, a chat the bot has no row for included (the team's supergroup)."""
+    if not chat_ids:
+        return set()
+    ids = sorted(chat_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        rows = await db.fetchall(
+            f"SELECT id FROM chats WHERE status = 'blocked' AND id IN ({marks})", chunk)
+        found.update(r[0] for r in rows)
+    return found
+
+
 async def mark_unreachable(db: Database, chat_id: int) -> None:
     """The bot was blocked or the chat is gone: no more sends until it writes to us again."""
     async with db.transaction() as conn:
@@ -161,6 +177,11 @@ async def zone_of(db: Database, chat_id: int) -> str | None:
     """The time zone a chat chose for its reminders, if any: it tells its country."""
     row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
     return row[0] if row and row[0] else None
+
+
+async def language_of(db: Database, chat_id: int) -> str | None:
+    row = await db.fetchone("SELECT language FROM chats WHERE id = ?", (chat_id,))
+    return row[0] if row else None
 
 
 async def cards_read_since(db: Database, chat_id: int, since: int) -> int:

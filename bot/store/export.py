@@ -21,12 +21,19 @@ _CHAT_TABLES = (
                f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.SETTLED} ORDER BY id"),
     ("setup_state", "SELECT * FROM setup_state WHERE scope = 'chat' AND id = ?"),
     ("answer_feedback", "SELECT * FROM answer_feedback WHERE chat_id = ? ORDER BY id"),
+    ("tickets", "SELECT * FROM tickets WHERE chat_id = ? ORDER BY id"),
+    ("ticket_messages", "SELECT m.* FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+                        "WHERE t.chat_id = ? ORDER BY m.id"),
+    ("team_blocks", "SELECT * FROM team_blocks WHERE chat_id = ?"),
 )
 _PERSON_TABLES = (
     ("setup_state_yours", "SELECT * FROM setup_state WHERE scope = 'user' AND id = ?"),
     ("moderators", "SELECT * FROM moderators WHERE user_id = ?"),
     ("campaigns", "SELECT * FROM campaigns WHERE created_by = ? ORDER BY id"),
     ("audit_log", "SELECT * FROM audit_log WHERE actor = ? ORDER BY id"),
+    # What they wrote to people as a moderator (the rest of those conversations is theirs).
+    ("team_replies_yours", "SELECT ticket_id, body, status, at FROM ticket_messages "
+                           "WHERE moderator = ? ORDER BY id"),
 )
 
 

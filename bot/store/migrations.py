@@ -219,6 +219,56 @@ MIGRATIONS: list[str] = [
     ALTER TABLE answer_feedback ADD COLUMN chat_id INTEGER;
     CREATE INDEX answer_feedback_by_chat ON answer_feedback (chat_id) WHERE chat_id IS NOT NULL;
     """,
+    # 13: a person's conversation with the community's team (issue 25). A ticket's id is the
+    # number the team knows it by (#12; AUTOINCREMENT: never given again), its topic in the
+    # team's supergroup is `thread`; the person's chat is never shown to the team. One open
+    # ticket per chat (the partial unique index), claimed by one moderator (an UPDATE that
+    # only an unclaimed row matches). Its messages both ways are kept, a team reply that
+    # tripped the claims check 'held' until its second tap. Deleted BOT_TEAM_KEEP_DAYS after
+    # the last message (last_at). A block keeps only the chat, the ticket number the team
+    # knew it by, and when.
+    """
+    CREATE TABLE tickets (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id     INTEGER NOT NULL,
+        first_name  TEXT,
+        status      TEXT    NOT NULL DEFAULT 'open',
+        urgent      INTEGER NOT NULL DEFAULT 0,
+        support     INTEGER NOT NULL DEFAULT 0,
+        thread      INTEGER,
+        claimed_by  INTEGER,
+        opened_at   INTEGER NOT NULL,
+        claimed_at  INTEGER,
+        first_reply_at INTEGER,
+        last_at     INTEGER NOT NULL,
+        late_told   INTEGER NOT NULL DEFAULT 0,
+        closed_at   INTEGER,
+        closed_by   TEXT,
+        rating      INTEGER
+    );
+    CREATE UNIQUE INDEX tickets_one_open ON tickets (chat_id) WHERE status = 'open';
+    CREATE INDEX tickets_by_chat ON tickets (chat_id);
+    CREATE INDEX tickets_by_thread ON tickets (thread) WHERE thread IS NOT NULL;
+    CREATE INDEX tickets_by_time ON tickets (opened_at);
+    CREATE INDEX tickets_by_last ON tickets (last_at);
+    CREATE TABLE ticket_messages (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+        author      TEXT    NOT NULL,
+        moderator   INTEGER,
+        body        TEXT    NOT NULL,
+        urgent      INTEGER NOT NULL DEFAULT 0,
+        status      TEXT    NOT NULL DEFAULT 'sent',
+        at          INTEGER NOT NULL
+    );
+    CREATE INDEX ticket_messages_by_ticket ON ticket_messages (ticket_id, at);
+    CREATE TABLE team_blocks (
+        chat_id     INTEGER PRIMARY KEY,
+        ticket      INTEGER NOT NULL,
+        blocked_by  INTEGER NOT NULL,
+        at          INTEGER NOT NULL
+    );
+    """,
 ]
 
 

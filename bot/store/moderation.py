@@ -24,6 +24,17 @@ async def is_moderator(db: Database, owners: frozenset[int], user_id: int | None
     return await db.fetchone("SELECT 1 FROM moderators WHERE user_id = ?", (user_id,)) is not None
 
 
+async def reachable(db: Database, people: set[int]) -> set[int]:
+    """Which of these people's private chats the bot can write to: they started it, and
+    have not blocked it."""
+    if not people:
+        return set()
+    marks = ",".join("?" for _ in people)
+    rows = await db.fetchall(f"SELECT id FROM chats WHERE id IN ({marks}) AND kind = 'private' "
+                             "AND status != 'blocked'", sorted(people))
+    return {int(r[0]) for r in rows}
+
+
 async def add(db: Database, user_id: int, by: int, now: int) -> bool:
     """True when the user was not a moderator before."""
     return await db.execute(

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 
 from bot.store.db import POSTGRES, Database
 
+# A person's conversation with the community's team (bot/services/conversations.py): sent
+# like a reply, first, and also to chats that are no subscribers: a person who stopped their
+# reminders (they asked the team), the team's supergroup, moderators' own chats. Never to a
+# chat that blocked the bot.
+CONVERSATION = frozenset({"team_new", "team_in", "team_out", "team_note", "team_notice"})
 # Lower sends first: reminders are due at a minute, broadcasts can wait a little.
 PRIORITY = {"card": 0, "card_later": 0, "checkin": 0, "summary": 1, "skin_offer": 1, "report": 1,
-            "broadcast": 2}
+            "broadcast": 2, **dict.fromkeys(CONVERSATION, 0)}
 MAX_ATTEMPTS = 5  # network errors and 5xx; then the row is failed with its reason
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import feedback, outbox, skin_checks
+from bot.store import feedback, outbox, skin_checks, tickets
 from bot.store.db import Database, Session
 
 
@@ -30,7 +30,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
         (chat_id,))
     questions = await feedback.asked_in(db, chat_id)
     return {"chat": dict(chat), "schedules": [dict(s) for s in schedules],
-            "questions": questions,
+            "questions": questions, "team": await tickets.summary(db, chat_id),
             "reads": [(r[0], r[1]) for r in reads],
             "checkins": {"count": checkins[0] if checkins else 0,
                          "first": checkins[1] if checkins else None,
@@ -66,9 +66,12 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
             await conn.execute(f"DELETE FROM outbox WHERE chat_id = ? AND {part}", (chat_id,))
         # The questions asked here (kept with the chat so that only it rates their answers).
         await conn.execute("DELETE FROM answer_feedback WHERE chat_id = ?", (chat_id,))
+        # Conversations with the team and their messages (a block from the inbox stays).
+        erased_tickets = bool(await tickets.erase_chat(conn, chat_id))
         # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
         # CASCADE).
-        erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1
+        erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1 \
+            or erased_tickets
         if person is not None:
             erased = await _erase_moderator(conn, person) or erased
     await db.checkpoint()
@@ -89,7 +92,7 @@ _MODERATOR_ERASE = (
 
 async def _erase_moderator(conn: Session, person: int) -> bool:
     changes = 0
-    for sql in _MODERATOR_ERASE:
+    for sql in (*_MODERATOR_ERASE, *tickets.MODERATOR_ERASE):
         changes += await conn.execute(sql, (person,))
     changes += await conn.execute(
         "UPDATE audit_log SET detail = '(erased)' WHERE action IN ('mod add', 'mod remove') "

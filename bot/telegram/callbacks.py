@@ -39,6 +39,12 @@ KINDS: dict[str, bool] = {
     # a press after a restart carries on), sk:for:self|child, sk:start, sk:chart,
     # sk:weekly:on|off, sk:fever.
     "sk": True,
+    # Asking the community's team. The person's: hm:ask, and on the message to be sent
+    # hm:send|edit|drop:<nonce>, hm:name:<nonce>:y|n; then hm:close:<ticket>,
+    # hm:rate:<ticket>:y|n. The team's (moderators only): tk:<ticket>:claim|close|block|
+    # blockyes|keep, and on a held reply tk:<ticket>:send|drop:<message id>.
+    "hm": True,
+    "tk": True,
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

@@ -57,6 +57,9 @@ class Outgoing:
     photo: str | bytes | None = None  # a file_id, URL or PNG bytes; `text` is then its caption
     keys: Keys = ()
     remove_keys: bool = False
+    # The forum topic it goes to, when sent from the outbox (a ticket's topic in the team's
+    # supergroup); a reply goes to the topic its update came from.
+    thread: int | None = None
 
     def __post_init__(self) -> None:
         if sum((bool(self.buttons), bool(self.keys), self.remove_keys)) > 1:
@@ -72,6 +75,9 @@ class Outgoing:
         """The same message with a reply keyboard instead of inline buttons."""
         return dataclasses.replace(self, buttons=(), keys=tuple(tuple(r) for r in rows if r),
                                    remove_keys=False)
+
+    def in_topic(self, thread: int | None) -> Outgoing:
+        return dataclasses.replace(self, thread=thread)
 
     def removing_keys(self) -> Outgoing:
         """The same message, taking away a reply keyboard shown earlier."""

@@ -94,6 +94,10 @@ class OfflineBotAPI(BaseRequest):
         self.calls: list[ApiCall] = []
         self.chat_types: dict[int, str] = {}
         self.administrators: dict[int, set[int]] = {}  # chat id -> ids of its administrators
+        # Supergroups with topics on, and their topics: chat id -> thread id -> the topic
+        # ({"name", "closed"}), as createForumTopic made and the other topic methods left them.
+        self.forums: set[int] = set()
+        self.topics: dict[int, dict[int, dict[str, Any]]] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._ids = itertools.count(1000)
 
@@ -138,7 +142,11 @@ class OfflineBotAPI(BaseRequest):
                 body["parameters"] = failure.parameters
             return failure.status, json.dumps(body).encode()
         self.calls.append(call)
-        call.result = self._answer(api_method, params)
+        try:
+            call.result = self._answer(api_method, params)
+        except _Refused as refused:
+            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
+            return 400, json.dumps(body).encode()
         if self.on_call is not None:
             self.on_call(call)
         return 200, _ok(call.result)
@@ -186,10 +194,38 @@ class OfflineBotAPI(BaseRequest):
         if method == "getChat":
             chat_id = int(params["chat_id"])
             return {"id": chat_id, "type": self._chat_type(chat_id)}
+        if method in _TOPIC_METHODS:
+            return self._topic(method, params)
         return True  # setMyCommands, answerCallbackQuery, answerInlineQuery, deleteWebhook...
 
     def _chat_type(self, chat_id: int) -> str:
         return self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
+
+    def _topic(self, method: str, params: dict[str, Any]) -> Any:
+        """Forum topics, as Telegram keeps them: created in a supergroup with topics on,
+        renamed, closed, reopened and deleted by their thread id."""
+        chat_id = int(params["chat_id"])
+        if chat_id not in self.forums:
+            raise _Refused("the chat is not a forum")
+        topics = self.topics.setdefault(chat_id, {})
+        if method == "createForumTopic":
+            thread = next(self._ids)
+            topics[thread] = {"name": str(params["name"]), "closed": False}
+            return {"message_thread_id": thread, "name": str(params["name"]),
+                    "icon_color": 7322096}
+        topic = topics.get(int(params.get("message_thread_id") or 0))
+        if topic is None:
+            raise _Refused("TOPIC_ID_INVALID")
+        if method == "editForumTopic":
+            topic["name"] = str(params.get("name") or topic["name"])
+        elif method in ("closeForumTopic", "reopenForumTopic"):
+            closing = method == "closeForumTopic"
+            if topic["closed"] == closing:
+                raise _Refused("TOPIC_NOT_MODIFIED")
+            topic["closed"] = closing
+        else:  # deleteForumTopic: the topic and every message in it
+            del topics[int(params["message_thread_id"])]
+        return True
 
     def _message(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params.get("chat_id") or 0)
@@ -199,6 +235,12 @@ class OfflineBotAPI(BaseRequest):
             "chat": {"id": chat_id, "type": self._chat_type(chat_id)},
             "from": BOT_USER,
         }
+        thread = params.get("message_thread_id")
+        if thread is not None and chat_id in self.forums:
+            if int(thread) not in self.topics.get(chat_id, {}):
+                raise _Refused("message thread not found")
+            message.update(message_thread_id=int(thread), is_topic_message=True)
+            message["chat"]["is_forum"] = True
         if method == "sendPhoto":
             message["photo"] = [{"file_id": "photo", "file_unique_id": "photo",
                                  "width": 800, "height": 400}]
@@ -218,6 +260,12 @@ class OfflineBotAPI(BaseRequest):
         return message
 
 
+class _Refused(Exception):
+    """A request Telegram answers with 400 and this description."""
+
+
+_TOPIC_METHODS = frozenset({"createForumTopic", "editForumTopic", "closeForumTopic",
+                            "reopenForumTopic", "deleteForumTopic"})
 _ADMIN_RIGHTS = {
     "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
     "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,

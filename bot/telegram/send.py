@@ -48,12 +48,14 @@ async def once_more_after_short_flood(call: Callable[[], Awaitable[T]]) -> T:
         return await call()
 
 
-async def reply(update: Update, context: AnyContext, out: Outgoing, *, edit: bool = False) -> None:
-    """Answer in the update's chat; with edit=True a button press replaces its own message."""
+async def reply(update: Update, context: AnyContext, out: Outgoing, *, edit: bool = False,
+                note: str | None = None) -> None:
+    """Answer in the update's chat; with edit=True a button press replaces its own message,
+    and `note` is shown at the top of the presser's screen."""
     query = update.callback_query
     if query is not None:
         await once_more_after_short_flood(lambda: call(
-            context.bot, "answerCallbackQuery", {"callback_query_id": query.id}))
+            context.bot, "answerCallbackQuery", {"callback_query_id": query.id, "text": note}))
         message = query.message
         # An edit carries inline buttons only: a reply keyboard (or its removal) needs a new
         # message.

@@ -32,12 +32,18 @@ def calm_order(hits: list[Hit], question: str) -> list[Hit]:
     return hits[1:] + hits[:1] if len(hits) > 1 else []
 
 
-def answer(renderer: Renderer, hits: list[Hit], feedback_id: int | None = None) -> Outgoing:
+def answer(renderer: Renderer, hits: list[Hit], feedback_id: int | None = None, *,
+           ask_team: bool = False) -> Outgoing:
     """The best card's opening with a button to read it all, up to two more as buttons, and
-    👍 / 👎 (was this what you needed?) when the question was recorded."""
+    👍 / 👎 (was this what you needed?) when the question was recorded. With no card, the
+    topics, and with `ask_team` the community's team too."""
     label = renderer.library.label
     if not hits:
-        return views.topic_menu(renderer, "no_answer")
+        out = views.topic_menu(renderer, "no_answer")
+        if not ask_team:
+            return out
+        return renderer.with_buttons(out, (*out.buttons, (Button(
+            label("ask_team"), data=callbacks.make("hm", "ask")),)))
     best, others = hits[0].card, [h.card for h in hits[1:3]]
     rows = [[Button(label("open_card"), data=callbacks.make("card", best.id))]]
     rows += [[Button(c.title, data=callbacks.make("card", c.id))] for c in others]

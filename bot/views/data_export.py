@@ -17,7 +17,7 @@ FILENAME = "my-data.json"
 _MOMENTS = frozenset({
     "first_seen", "last_seen", "paused_until", "first_read", "last_read", "answered_at",
     "started_at", "finished_at", "not_before", "created", "sent_at", "created_at", "send_at",
-    "at", "added_at"})
+    "at", "added_at", "opened_at", "claimed_at", "first_reply_at", "last_at", "closed_at"})
 ABOUT = (
     "Everything this bot keeps about chat {chat_id}, table by table. Moments are ISO 8601 "
     "times in UTC (2026-03-01T08:00:00Z is 8 am on 1 March 2026, UTC). A schedule's \"time\" "

@@ -27,7 +27,7 @@ from bot.library.model import Library
 
 log = logging.getLogger(__name__)
 
-MODERATORS = ("broadcast", "push", "campaigns", "stats", "gaps", "reload")
+MODERATORS = ("broadcast", "push", "campaigns", "stats", "gaps", "reload", "unblock")
 OWNERS = MODERATORS + ("mod", "audit")
 # In a group anyone may browse and read; only its admins change what the group receives.
 GROUP_MEMBERS = ("topics", "card", "help", "about", "disclaimer", "privacy")

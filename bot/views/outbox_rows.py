@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from bot.context import BotData
 from bot.library import dates
 from bot.services import subscriptions
-from bot.store import campaigns, chats, checkins
+from bot.store import campaigns, chats, checkins, outbox
 from bot.store import skin_checks as skin_store
 from bot.store.outbox import Row
 from bot.telegram.message import Outgoing
@@ -15,6 +15,7 @@ from bot.views import campaigns as campaign_views
 from bot.views import habits as habit_views
 from bot.views import reminders as reminder_views
 from bot.views import skin as skin_views
+from bot.views import team as team_views
 
 _UNKNOWN = object()
 _PREPARED_MAX = 10_000  # rows claimed but skipped never pop theirs: start afresh past this
@@ -53,6 +54,8 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
         return await _campaign_report(data, int(row.payload))
     if row.kind == "skin_offer":
         return await skin_views.offer_message(data, row)
+    if row.kind in outbox.CONVERSATION:
+        return await team_views.render_row(data, row)
     return None
 
 

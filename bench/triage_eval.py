@@ -43,8 +43,10 @@ from bot.library.triage_training import (  # noqa: E402
     fit,
     from_document,
     load_examples,
+    source_key,
     training_files,
 )
+from bot.library.urgent_plan import tiers_shown  # noqa: E402
 
 ACCEPT = {
     "emergency": {"emergency"},
@@ -60,7 +62,7 @@ Judge = Callable[[str], tuple[set[str], bool]]  # text -> (tiers found, one-tap 
 def judge_of(triage: Triage) -> Judge:
     def judge(text: str) -> tuple[set[str], bool]:
         finding: Finding = triage.assess(text)
-        return {rule.tier for rule in finding.rules}, finding.check_first
+        return tiers_shown(finding, text), finding.check_first
     return judge
 
 
@@ -139,7 +141,7 @@ def first_look(paths: Sequence[Path], triage: Triage, show_misses: bool) -> None
     trained = triage.model.trained_on
     for path in paths:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
-        seen = path.name in trained
+        seen = source_key(path) in trained
         note = "the shipped model WAS trained on this set: not a first look" if seen else \
             "a first look: neither the rules' author nor the model has seen this set"
         columns = {"rules": score(items, judge_of(rules_only(triage))),
@@ -153,18 +155,24 @@ def first_look(paths: Sequence[Path], triage: Triage, show_misses: bool) -> None
 
 
 def leave_one_set_out(triage: Triage, show_misses: bool) -> None:
+    assert triage.model is not None
     files = training_files(ROOT)
     examples = load_examples(files)
     totals = {"rules": Score(), "model": Score(), "both (the bot)": Score()}
     for path in files:
         started = time.perf_counter()
-        model = from_document(fit([e for e in examples if e.source != path.name]))
-        held = [{"text": e.text, "tier": e.tier} for e in examples if e.source == path.name]
+        # The fold's model asks the one-tap question at the shipped model's threshold (which
+        # was itself set from predictions on sets each fold had not seen).
+        key = source_key(path)
+        model = dataclasses.replace(
+            from_document(fit([e for e in examples if e.source != key])),
+            ask_above=triage.model.ask_above)
+        held = [{"text": e.text, "tier": e.tier} for e in examples if e.source == key]
         columns = {"rules": score(held, judge_of(rules_only(triage))),
                    "model": score(held, model_judge(model)),
                    "both (the bot)": score(held, judge_of(
                        dataclasses.replace(triage, model=model)))}
-        table(f"== without {path.name} ({len(held)} messages, "
+        table(f"== without {key} ({len(held)} messages, "
               f"{time.perf_counter() - started:.0f} s)", columns)
         for name, s in columns.items():
             totals[name].caught.update(s.caught)

@@ -3,17 +3,33 @@ is unsure of, gets one safety question before its card, in a private chat."""
 
 from __future__ import annotations
 
+from bot.library.model import Library
 from tests.harness import USER_ID, Harness
 
-UNSURE = "he keeps scratching until it bleeds"  # the model: alarm share between its thresholds
+# Messages that sit near the model's line. Which of them falls between its two thresholds
+# moves a little each time it is retrained, so the test takes the first that does and fails
+# only when none of them does.
+NEAR_THE_LINE = ["she keeps waking up screaming and scratching",
+                 "he keeps scratching until it bleeds",
+                 "my job is so stressful and my skin is getting worse",
+                 "any quick stress things i can do at my desk without looking weird",
+                 "worried my 2 year old isn't eating enough veg, she spits everything green out"]
+
+
+def unsure(library: Library) -> str:
+    assert library.triage is not None
+    found = [t for t in NEAR_THE_LINE if library.triage.assess(t).check_first]
+    assert found, "no message near the line gets the one-tap check any more"
+    return found[0]
 
 
 def buttons(call: object) -> list[tuple[str, str]]:
     return [(b["text"], b["callback_data"]) for row in call.buttons for b in row]  # type: ignore[attr-defined]
 
 
-async def test_an_unsure_message_gets_one_question_before_the_card(bot: Harness) -> None:
-    ask = Harness.only_reply(await bot.send(UNSURE))
+async def test_an_unsure_message_gets_one_question_before_the_card(bot: Harness,
+                                                                   library: Library) -> None:
+    ask = Harness.only_reply(await bot.send(unsure(library)))
     assert ask.plain.startswith("Before the card: is anyone having trouble breathing, very "
                                 "hard to wake, or thinking of harming themselves right now?")
     labels = [text for text, _ in buttons(ask)]
@@ -25,8 +41,9 @@ async def test_an_unsure_message_gets_one_question_before_the_card(bot: Harness)
     assert any(data.startswith("card:") for _, data in buttons(answer))  # the held-back card
 
 
-async def test_yes_opens_the_emergency_or_the_crisis_reply(bot: Harness) -> None:
-    ask = Harness.only_reply(await bot.send(UNSURE))
+async def test_yes_opens_the_emergency_or_the_crisis_reply(bot: Harness,
+                                                           library: Library) -> None:
+    ask = Harness.only_reply(await bot.send(unsure(library)))
     unwell, harm, _ = (data for _, data in buttons(ask))
     emergency = Harness.only_reply(await bot.press(unwell))
     assert emergency.plain.startswith("If this is happening now, please call")
@@ -36,8 +53,8 @@ async def test_yes_opens_the_emergency_or_the_crisis_reply(bot: Harness) -> None
 
 
 async def test_no_answer_changes_nothing_and_another_chat_cannot_open_the_answer(
-        bot: Harness) -> None:
-    ask = Harness.only_reply(await bot.send(UNSURE))
+        bot: Harness, library: Library) -> None:
+    ask = Harness.only_reply(await bot.send(unsure(library)))
     no = buttons(ask)[2][1]
     before = bot.snapshot()
     stale = Harness.only_reply(await bot.press(no, chat_id=USER_ID + 1))
@@ -47,9 +64,10 @@ async def test_no_answer_changes_nothing_and_another_chat_cannot_open_the_answer
         {k: v for k, v in before.items() if k != "chats"}
 
 
-async def test_groups_and_ordinary_questions_are_not_asked(bot: Harness) -> None:
+async def test_groups_and_ordinary_questions_are_not_asked(bot: Harness,
+                                                         library: Library) -> None:
     plain = Harness.only_reply(await bot.send("is kefir good for kids?"))
     assert not plain.plain.startswith("Before the card")
-    group = Harness.replies(await bot.send(f"@{bot.app.bot.username} {UNSURE}",
+    group = Harness.replies(await bot.send(f"@{bot.app.bot.username} {unsure(library)}",
                                            chat_id=-100123, chat_type="group"))
     assert all(not c.plain.startswith("Before the card") for c in group)

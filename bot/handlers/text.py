@@ -34,8 +34,13 @@ async def on_text(update: Update, context: Context) -> None:
     if await campaigning.composed(update, context):
         return  # a moderator's broadcast (or its send time) is not a question
     # Urgent guidance comes before anything else, a half-finished set-up and a conversation
-    # with the team included: that one is then passed on, marked urgent.
+    # with the team included: that one is then passed on, marked urgent. One exception: an
+    # alarm only the model raised lets a reminder set-up take its answer first ("tomorrow",
+    # "tonight at 9" at the time step; the model met "tonight" mostly in goodbyes), and a
+    # stop word or a menu word keep their meaning; any other text gets the urgent reply.
     finding = questions.triage(context, text)
+    if finding.alarming and not finding.by_rules and await _routine(update, context, text):
+        return
     if finding.alarming:
         await questions.reply_to_finding(update, context, finding, text)
         await human.after_urgent(update, context, text, finding)
@@ -53,6 +58,16 @@ async def on_text(update: Update, context: Context) -> None:
     if await reminders.typed_answer(update, context):
         return
     await questions.on_question(update, context, text, finding)
+
+
+async def _routine(update: Update, context: Context, text: str) -> bool:
+    """A stop word, a menu word or a reminder set-up's answer, taken as what it is."""
+    if text.strip().lower().strip(" .!") in STOP_WORDS:
+        await settings.stop(update, context)
+        return True
+    return await navigation.by_word(update, context, text) \
+        or await reminders.from_sentence(update, context, text) \
+        or await reminders.typed_answer(update, context)
 
 
 async def on_media(update: Update, context: Context) -> None:

@@ -136,6 +136,7 @@ def _rule_from(entry: dict[str, Any], rid: str, name: str, problems: list[Proble
         asked_about_ok=bool(entry.get("asked_about_ok")), past_ok=bool(entry.get("past_ok")),
         negatable=entry.get("negatable", True) is not False,
         cards=entry.get("cards", True) is not False,
+        clinical=bool(entry.get("clinical")),
     )
 
 

@@ -39,7 +39,7 @@ class Example:
 
 def examples_from_set(path: Path) -> list[Example]:
     items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [Example(str(item["text"]), SAME_AS.get(item["tier"], item["tier"]), path.name)
+    return [Example(str(item["text"]), SAME_AS.get(item["tier"], item["tier"]), source_key(path))
             for item in items]
 
 
@@ -47,22 +47,40 @@ def examples_from_coverage(path: Path) -> list[Example]:
     table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     found = []
     for sign in table.get("signs", []):
-        found += [Example(str(t), sign["tier"], path.name) for t in sign.get("phrasings", [])]
-        found += [Example(str(t), "none", path.name) for t in sign.get("not_this", [])]
+        found += [Example(str(t), sign["tier"], source_key(path))
+                  for t in sign.get("phrasings", [])]
+        found += [Example(str(t), "none", source_key(path)) for t in sign.get("not_this", [])]
     return found
 
 
+def examples_from_ordinary(path: Path) -> list[Example]:
+    """The search's question set and the time parser's sets: messages people send every day
+    (a question about fibre, "remind me at 8", "tomorrow"), none of them urgent. Without them
+    the model met "tomorrow" only in goodbyes ("I won't be here tomorrow")."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    items = data.get("questions", []) if isinstance(data, dict) else data
+    texts = [str(item.get("q") or item.get("text")) for item in items
+             if isinstance(item, dict) and (item.get("q") or item.get("text"))]
+    return [Example(text, "none", source_key(path)) for text in texts]
+
+
 def training_files(root: Path) -> list[Path]:
-    sets = sorted((root / "tests" / "data" / "triage").glob("*.yaml"))
+    data = root / "tests" / "data"
+    sets = sorted((data / "triage").glob("*.yaml"))
+    ordinary = [data / "questions.yaml", *sorted((data / "times").glob("*.yaml"))]
     coverage = root / "content" / "triage_coverage.yaml"
-    return sets + ([coverage] if coverage.exists() else [])
+    return sets + [p for p in ordinary if p.exists()] + ([coverage] if coverage.exists() else [])
 
 
 def load_examples(files: Sequence[Path]) -> list[Example]:
     found: list[Example] = []
     for path in files:
-        reader = examples_from_coverage if path.name == "triage_coverage.yaml" \
-            else examples_from_set
+        if path.name == "triage_coverage.yaml":
+            reader = examples_from_coverage
+        elif path.parent.name == "triage":
+            reader = examples_from_set
+        else:
+            reader = examples_from_ordinary
         found += reader(path)
     unknown = {e.tier for e in found} - set(TIERS)
     if unknown:
@@ -70,8 +88,13 @@ def load_examples(files: Sequence[Path]) -> list[Example]:
     return found
 
 
+def source_key(path: Path) -> str:
+    """A labelled file's name with its folder ("triage/blind5_fever_breathing.yaml")."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def fingerprint(files: Sequence[Path]) -> dict[str, str]:
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+    return {source_key(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
 def fit(examples: Sequence[Example]) -> dict[str, Any]:

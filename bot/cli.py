@@ -15,17 +15,10 @@ from bot.logging_setup import configure_logging
 
 def check_content() -> int:
     """Validate content/; print every problem with its file and field."""
-    try:
-        settings = load_settings()
-        library = load_library(settings.content_dir)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ContentError as exc:
-        for problem in exc.problems:
-            print(f"content/{problem}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in content/", file=sys.stderr)
-        return 1
+    prepared = _library_only(shell=False)
+    if isinstance(prepared, int):
+        return prepared
+    _, library = prepared
     print(f"content OK: {len(library.cards)} cards in {len(library.topics)} topics")
     return 0
 
@@ -220,9 +213,11 @@ def urgent_book() -> int:
     return 0
 
 
-def _library_only() -> tuple[Settings, Library] | int:
+def _library_only(shell: bool = True) -> tuple[Settings, Library] | int:
+    """The settings and the content, or the exit status after saying what is wrong: every
+    problem of content/ with its file and field."""
     try:
-        settings = load_settings(shell=True)
+        settings = load_settings(shell=shell)
         return settings, load_library(settings.content_dir)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -230,4 +225,5 @@ def _library_only() -> tuple[Settings, Library] | int:
     except ContentError as exc:
         for problem in exc.problems:
             print(f"content/{problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in content/", file=sys.stderr)
         return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,40 @@ def test_the_cards_that_need_a_caution_carry_one(library: Library) -> None:
                     "dont-cut-foods-alone", "probiotics-before-you-start"):
         caution = library.cards[card_id].caution
         assert caution and len(caution) <= MAX_CAUTION and "\n" not in caution, card_id
+
+
+def test_every_card_on_kefir_or_kombucha_for_children_gives_the_age_rules(
+    library: Library
+) -> None:
+    """Kombucha is for adults only, and no cow's-milk kefir as a drink before 12 months."""
+    young = re.compile(r"\b(child|children|kids?|babies|baby|toddlers?)\b", re.I)
+    found = []
+    for card in library.cards.values():
+        text = f"{card.body} {card.caution}"
+        mentions = re.search(r"kefir|kombucha", text, re.I)
+        if mentions and (card.audience == "parents" or young.search(text)):
+            found.append(card.id)
+            assert "kombucha is for adults only" in text.lower(), card.id
+            assert "12 months" in text and "kefir" in text.lower(), card.id
+    assert {"fermented-foods-basics", "fermented-foods-beyond-kefir",
+            "fermented-foods-start-small", "growing-kids-gut-friendly-food"} <= set(found)
+
+
+def test_cards_on_cutting_foods_send_people_to_the_gp_and_doubt_a_test_alone(
+    library: Library
+) -> None:
+    """Dairy lines say to talk to the GP before cutting it out; a positive test is no proof."""
+    for card in library.cards.values():
+        if re.search(r"\bdairy\b", card.body, re.I):
+            assert "talk to your GP before cutting it out" in card.body, card.id
+    for card_id in ("dont-cut-foods-alone", "gut-health-and-food-sensitivities"):
+        body = library.cards[card_id].body
+        assert "fit what" in body and "on its own" in body, card_id
+    assert "test result alone" in library.cards["dont-cut-foods-alone"].caution
+    doctor = library.cards["when-to-see-your-doctor"].body
+    assert "naturopath" in doctor
+    assert "wary of anyone who tells you to stop prescribed creams, cut out foods or buy tests" \
+        in doctor
 
 
 async def test_the_full_card_shows_its_caution(bot: Harness, library: Library) -> None:

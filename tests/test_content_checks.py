@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -37,6 +38,42 @@ def test_the_articles_facts_are_carried(library: Library) -> None:
                  "plantarum", "reuteri", "rhamnosus", "bifidobacterium", "kefir", "sauerkraut",
                  "kimchi", "miso", "kombucha", "gp", "dermatologist"]:
         assert fact in text, fact
+
+
+def test_the_probiotic_evidence_is_told_honestly(library: Library) -> None:
+    """Plain words for 'statistically significant', what the 56-day trial measured, mixed
+    evidence in children, and that one article comes from a company selling probiotics."""
+    cards = library.cards
+    for card in cards.values():
+        if "significant" in card.body:
+            assert "bigger than chance alone would likely give" in card.body, card.id
+    assert "statistically significant" in cards["probiotics-2022-meta-analysis"].body
+    assert "skin measurements" in cards["probiotics-56-day-trial"].body
+    for card_id in ("probiotic-strains-for-children", "gut-skin-evidence-so-far",
+                    "probiotics-what-are-they"):
+        body = cards[card_id].body
+        assert "2018 Cochrane review" in body and "little or no benefit" in body, card_id
+        assert any(s.article.id == "cochrane-probiotics" for s in cards[card_id].sources)
+    assert "sells probiotics" in library.sources["bioma"].publisher
+    for card_id in ("probiotics-2022-meta-analysis", "probiotics-56-day-trial",
+                    "gut-skin-evidence-so-far"):
+        assert "Bioma" in cards[card_id].body and "sells probiotics" in cards[card_id].body
+
+
+def test_figures_names_and_the_articles_are_written_as_the_review_asked(
+    library: Library
+) -> None:
+    """'Most immune cells' keeps its 'about 70%'; the blog articles are 'the articles', not
+    'the research'; the genus Bifidobacterium is in italics."""
+    for card in library.cards.values():
+        title = card.title.lower()
+        if "immune" in title and ("most" in title or "70%" in title):
+            assert "about 70%" in title, card.id
+        assert not re.search(r"the research (mentions|says|shows)", card.body, re.I), card.id
+        for match in re.finditer(r"Bifidobacteri[a-z]*", card.body):
+            assert card.body[match.start() - 1] == "_", card.id
+            assert match.group() in ("Bifidobacterium",), card.id
+    assert library.cards["gut-holds-most-immune-cells"].title.startswith("About 70%")
 
 
 @pytest.fixture

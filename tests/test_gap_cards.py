@@ -82,14 +82,32 @@ async def test_the_child_tummy_card_points_to_the_gp_and_names_same_day_signs(
     assert card.audience == "parents"
     reply = Harness.only_reply(await bot.send(f"/card {CHILD_TUMMY}"))
     assert "worth seeing your GP" in reply.plain
-    assert "Get help the same day" in reply.plain and "blood in their poo" in reply.plain
     assert f"⚠️ {card.caution}" in reply.plain
+
+
+RED_FLAGS = ("Call your emergency number now", "green vomit", "a swollen, hard tummy",
+             "severe tummy pain with blood in their poo", "is floppy",
+             "See a doctor today", "not drinking")
+
+
+async def test_the_child_tummy_red_flags_reach_a_parent_who_only_reads_the_excerpt(
+    bot: Harness, library: Library
+) -> None:
+    # The answer shows only the card's opening lines and its caution, so the signs that need
+    # help today or now must open the card, above the advice to book the GP.
+    reply = Harness.only_reply(await bot.send("my son has eczema and keeps getting stomach aches"))
+    assert best_card_id(reply.plain, library) == CHILD_TUMMY, reply.plain
+    for sign in RED_FLAGS:
+        assert sign in reply.plain, sign
+    full = Harness.only_reply(await bot.send(f"/card {CHILD_TUMMY}")).plain
+    assert full.index("green vomit") < full.index("worth seeing your GP")
 
 
 async def test_the_kefir_alternatives_keep_the_baby_caution(bot: Harness,
                                                              library: Library) -> None:
     card = library.cards[KEFIR]
-    assert "not for babies" in card.caution
+    assert "Kombucha is for adults only" in card.caution
+    assert "kefir is not a drink for babies under 12 months" in card.caution
     reply = Harness.only_reply(await bot.send(f"/card {KEFIR}"))
     for food in ("yoghurt", "sauerkraut", "kimchi", "miso", "kombucha"):
         assert food in reply.plain

@@ -169,7 +169,8 @@ async def test_the_change_since_the_last_check_and_what_it_may_mean(bot: Harness
     at_week(bot, 1)
     down, _ = await do_check(bot, answers_for(9))
     assert "Down 3 points since your last check (Sun 22 Nov: 12)." in down.plain
-    assert "A change of 3 points or more is one people usually notice" in down.plain
+    assert "A change of about 3 to 4 points is the smallest change people tend to notice" \
+        in down.plain
     assert "I can't tell what caused any change" in down.plain
     at_week(bot, 2)
     small, _ = await do_check(bot, answers_for(11))
@@ -354,7 +355,10 @@ async def test_about_and_help_cite_poem_and_its_licence(bot: Harness) -> None:
     about = Harness.only_reply(await bot.send("/about")).plain
     assert "© The University of Nottingham; Charman, Venn and Williams, Arch Dermatol 2004" \
         in about
-    assert "Br J Dermatol 2013" in about and "commercial use needs a paid licence" in about
+    assert "Br J Dermatol 2013" in about and "commercial use needs a licence" in about
+    assert "free to use once registered through the University of Nottingham's " \
+        "non-commercial use form" in about
+    assert "about 3 to 4 points is the smallest change people tend to notice" in about
     assert "/skin" in Harness.only_reply(await bot.send("/help")).plain
     readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(
         "utf-8").split())

@@ -17,6 +17,7 @@ from bot.handlers import (
     guards,
     habits,
     library,
+    notes,
     privacy,
     questions,
     reminders,
@@ -81,5 +82,6 @@ ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
     (frozenset({"safe"}), questions.safety_answer),
     (frozenset({"bc"}), campaigning.button),
     (frozenset({"sk"}), skin.button),
+    (frozenset({"nt"}), notes.button),
     (frozenset({"fb"}), feedback.rate),
 )

@@ -5,7 +5,15 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers import campaigning, fallback, navigation, questions, reminders, settings
+from bot.handlers import (
+    campaigning,
+    fallback,
+    navigation,
+    notes,
+    questions,
+    reminders,
+    settings,
+)
 from bot.views import library as library_views
 from bot.views import triage as triage_views
 
@@ -24,11 +32,14 @@ async def on_text(update: Update, context: Context) -> None:
     finding = questions.triage(context, text)
     if finding.alarming:
         await questions.reply_to_finding(update, context, finding, text)
+        await notes.after_urgent(update, context, text, finding)  # a same-day note is kept
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await settings.stop(update, context)
         return
     if await navigation.by_word(update, context, text):
+        return
+    if await notes.typed_note(update, context, text):
         return
     if await reminders.from_sentence(update, context, text):
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import feedback, outbox, skin_checks
+from bot.store import feedback, notes, outbox, skin_checks
 from bot.store.db import Database, Session
 
 
@@ -30,7 +30,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
         (chat_id,))
     questions = await feedback.asked_in(db, chat_id)
     return {"chat": dict(chat), "schedules": [dict(s) for s in schedules],
-            "questions": questions,
+            "questions": questions, "notes": await notes.for_mydata(db, chat_id),
             "reads": [(r[0], r[1]) for r in reads],
             "checkins": {"count": checkins[0] if checkins else 0,
                          "first": checkins[1] if checkins else None,
@@ -66,7 +66,7 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
             await conn.execute(f"DELETE FROM outbox WHERE chat_id = ? AND {part}", (chat_id,))
         # The questions asked here (kept with the chat so that only it rates their answers).
         await conn.execute("DELETE FROM answer_feedback WHERE chat_id = ?", (chat_id,))
-        # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
+        # card_views, schedules, checkins, skin checks and notes go with the chat (ON DELETE
         # CASCADE).
         erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1
         if person is not None:

@@ -39,6 +39,9 @@ KINDS: dict[str, bool] = {
     # a press after a restart carries on), sk:for:self|child, sk:start, sk:chart,
     # sk:weekly:on|off, sk:fever.
     "sk": True,
+    # Notes: nt:add (ask for one), nt:list:<offset> (a page of /notes), nt:del:<id>:<offset>
+    # (delete one, then show that page again).
+    "nt": True,
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

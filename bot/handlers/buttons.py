@@ -21,6 +21,7 @@ from bot.handlers import (
     privacy,
     questions,
     reminders,
+    report,
     settings,
     skin,
 )
@@ -83,5 +84,6 @@ ROUTES: tuple[tuple[frozenset[str], Feature], ...] = (
     (frozenset({"bc"}), campaigning.button),
     (frozenset({"sk"}), skin.button),
     (frozenset({"nt"}), notes.button),
+    (frozenset({"rp"}), report.button),
     (frozenset({"fb"}), feedback.rate),
 )

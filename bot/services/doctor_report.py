@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from bot.library.helplines import country_of_zone
 from bot.library.model import DoctorQuestion, Library
@@ -211,16 +211,17 @@ def choose_questions(questions: Sequence[DoctorQuestion], shown: set[str],
     words = {w for n in written for w in _WORD.findall(n.text.lower())}
 
     def noted(question: DoctorQuestion) -> bool:
-        return any(w.startswith(stem) for stem in question.notes for w in words)
+        return any(_stem_fits(stem, w) for stem in question.notes for w in words)
 
     fitting = [q for q in questions if (q.when - {"always"}) & shown or noted(q)]
     general = [q for q in questions if "always" in q.when and q not in fitting]
     return (fitting + general)[:QUESTIONS]
 
 
-def period_start(period: str, today: date, first_check: date | None) -> date:
-    """The Monday the period starts on (for "no checks in these weeks")."""
-    count = PERIODS[period]
-    if count is None:
-        return week_start(first_check or today)
-    return week_start(today) - timedelta(weeks=count - 1)
+def _stem_fits(stem: str, word: str) -> bool:
+    """A note's word and a question's word: the start of the word ("cream" finds "creams"),
+    but a short one only itself or its plural ("cat" finds "cats", not "catch")."""
+    if len(stem) >= 4:
+        return word.startswith(stem)
+    return word in (stem, f"{stem}s", f"{stem}es")
+

@@ -32,7 +32,8 @@ from bot.store.notes import Note
 
 REGULAR, BOLD = "ReportSans", "ReportSans-Bold"
 FONT_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
-ONE_PAGE_WEEKS = 12  # the most weeks the one-page table lists
+ONE_PAGE_WEEKS = 12  # the weeks a 4- or 12-week report lists (everything: as many as fit)
+MOST_ONE_PAGE_ROWS = 26  # everything over more weeks than this takes two pages
 MARGIN, FOOTER = 34.0, 42.0
 BODY, LEADING = 8.3, 10.4  # body text: size and line pitch, in points
 ROW = 10.0  # a table row
@@ -152,13 +153,13 @@ def _plan(report: Report, size: tuple[float, float]) -> list[list[Block]]:
     width, height = size
     body = height - 2 * MARGIN - FOOTER
     span = width - 2 * MARGIN
-    rows = list(report.weeks[-ONE_PAGE_WEEKS:])
+    rows = list(report.weeks if report.period == "all" else report.weeks[-ONE_PAGE_WEEKS:])
     top = _header_height(report, span) + _chart_height(one_page=True) + _summary_height(
         report, span) + _table_height(len(rows)) + 4 * GAP
     left, right = _columns(span)
     room = body - top - 13.5 - LEADING  # a line to spare: the estimate errs short
-    hidden = _notes_fitting(report.notes, [room], left)[1]
-    one_page = (len(report.weeks) <= ONE_PAGE_WEEKS and not hidden
+    hidden = _notes_fitting(report.notes, [room], left, _spans_years(report))[1]
+    one_page = (len(rows) <= MOST_ONE_PAGE_ROWS and not hidden
                 and _questions_height(report, right) <= room)
     if report.period != "all" or one_page:
         return [[
@@ -173,7 +174,9 @@ def _plan(report: Report, size: tuple[float, float]) -> list[list[Block]]:
     listed = [w for w in report.weeks if w.checked or w.kept]
     gutter = 14.0
     column = (span - gutter) / 2
-    notes_need = 13.5 + 2 * LEADING + sum(_note_height(n, column) for n in report.notes) / 2
+    years = _spans_years(report)
+    notes_need = 13.5 + 2 * LEADING + sum(_note_height(n, column, years)
+                                          for n in report.notes) / 2
     frame = _table_height(0) + 2 * LEADING + 2 * GAP + 22  # heading, "earlier" line, gaps
     fits = max(int((body - notes_need - frame) // ROW),
                min(len(listed), int((body * 0.55 - frame) // ROW)))
@@ -186,7 +189,8 @@ def _plan(report: Report, size: tuple[float, float]) -> list[list[Block]]:
          lambda pen: _questions(pen, report, pen.left, pen.span)],
         [lambda pen: _continued(pen, report),
          lambda pen: _table(pen, report, listed_rows, earlier),
-         lambda pen: _notes_block(pen, pen.left, column, report.notes, 2, gutter)],
+         lambda pen: _notes_block(pen, pen.left, column, report.notes, _spans_years(report),
+                                  2, gutter)],
     ]
 
 
@@ -199,6 +203,16 @@ def _columns(span: float) -> tuple[float, float]:
 
 def _day(day: date, year: bool = False) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+
+
+def _short_day(day: date, years: bool) -> str:
+    """A week's Monday in the table and the chart: "7 Sep", or "7 Sep ’25" when the report
+    spans more than one year."""
+    return _day(day) + (f" ’{day.year % 100:02d}" if years else "")
+
+
+def _spans_years(report: Report) -> bool:
+    return report.weeks[0].start.year != report.today.year
 
 
 def _whose(report: Report) -> str:
@@ -240,8 +254,7 @@ def _header(pen: Pen, report: Report) -> None:
 
 def _continued(pen: Pen, report: Report) -> None:
     pen.text(pen.left, pen.y - 9, f"{TITLE}, continued", 9, bold=True)
-    pen.text(pen.right, pen.y - 9, _whose(report).removeprefix("Whose skin: "), BODY,
-             grey=SOFT, align="right")
+    pen.text(pen.right, pen.y - 9, _whose(report), BODY, grey=SOFT, align="right")
     pen.y -= 13 + GAP
 
 
@@ -304,15 +317,15 @@ def _chart(pen: Pen, report: Report, *, one_page: bool) -> None:
         if slot >= 11:
             pen.text(x, y + 4, str(weeks[i].score), 6.5, bold=True, align="centre")
     # The Monday each week starts, about every fourth label, always this week's.
-    years = weeks[0].start.year != weeks[-1].start.year
+    years = _spans_years(report)
     every = max(1, math.ceil((44 if years else 32) / slot))
     c.setStrokeGray(SOFT)
     c.setLineWidth(0.35)
     for i in range(len(weeks) - 1, -1, -every):
         start = weeks[i].start
         c.line(centres[i], y0, centres[i], y0 - 2.5)
-        label = _day(start) + (f" {start.year % 100:02d}" if years else "")
-        pen.text(centres[i], y0 - 9.5, label, 6.3, grey=SOFT, align="centre")
+        pen.text(centres[i], y0 - 9.5, _short_day(start, years), 6.3, grey=SOFT,
+                 align="centre")
     pen.y = y0 - 16
 
 
@@ -392,7 +405,7 @@ def _table(pen: Pen, report: Report, rows: Sequence[Week], earlier: int) -> None
     for w in widths:
         xs.append(xs[-1] + w)
     size = 7.0
-    years = report.weeks[0].start.year != report.weeks[-1].start.year
+    years = _spans_years(report)
     # Two header rows: what each group of columns is, then each column.
     top = pen.y
     answers_from, answers_to = xs[3], xs[3 + len(ITEMS)]
@@ -434,8 +447,7 @@ def _table(pen: Pen, report: Report, rows: Sequence[Week], earlier: int) -> None
 
 def _row(week: Week, habits: Sequence[tuple[str, str]], years: bool
          ) -> list[tuple[str, bool]]:
-    label = _day(week.start) + (f" {week.start.year % 100:02d}" if years else "")
-    cells: list[tuple[str, bool]] = [(label, False)]
+    cells: list[tuple[str, bool]] = [(_short_day(week.start, years), False)]
     if week.score is not None:
         cells += [(str(week.score), True), (band(week.score).words, False)]
     elif week.checked:
@@ -470,16 +482,17 @@ def _short(words: str, width: float, size: float) -> str:
 
 # --- notes and questions ----------------------------------------------------------------------
 
-def _note_lines(note: Note, width: float) -> list[str]:
-    return wrap(f"{_weekday(note.day)} {note.text}", width)
+def _note_lines(note: Note, width: float, years: bool) -> list[str]:
+    return wrap(f"{_weekday(note.day, years)} {note.text}", width)
 
 
-def _note_height(note: Note, width: float) -> float:
-    return len(_note_lines(note, width)) * LEADING + 1.5
+def _note_height(note: Note, width: float, years: bool) -> float:
+    return len(_note_lines(note, width, years)) * LEADING + 1.5
 
 
-def _weekday(day: date) -> str:
-    return f"{day:%a} {day.day} {MONTHS[day.month - 1]} {day.year % 100:02d}"
+def _weekday(day: date, years: bool) -> str:
+    """A note's day: "Wed 9 Sep", with its year when the report spans more than one."""
+    return f"{day:%a} {_day(day, years)}"
 
 
 def _hidden_words(hidden: int) -> str:
@@ -487,8 +500,8 @@ def _hidden_words(hidden: int) -> str:
             "here (the bot's /notes lists them all).")
 
 
-def _notes_fitting(notes: Sequence[Note], columns: list[float], width: float
-                   ) -> tuple[list[Note], int]:
+def _notes_fitting(notes: Sequence[Note], columns: list[float], width: float,
+                   years: bool) -> tuple[list[Note], int]:
     """The latest notes that fit these columns (heights) in date order, and how many earlier
     ones do not. A note is never split; the line saying what is left out takes room at the top
     of the first column."""
@@ -496,7 +509,7 @@ def _notes_fitting(notes: Sequence[Note], columns: list[float], width: float
         heights = [h - (reserve if i == 0 else 0) for i, h in enumerate(columns)]
         column, used = 0, 0.0
         for note in chosen:
-            need = _note_height(note, width)
+            need = _note_height(note, width, years)
             while column < len(heights) and used + need > heights[column]:
                 column, used = column + 1, 0.0
             if column == len(heights):
@@ -513,24 +526,24 @@ def _notes_fitting(notes: Sequence[Note], columns: list[float], width: float
     return list(notes[len(notes) - count:]), len(notes) - count
 
 
-def _notes_block(pen: Pen, x: float, width: float, notes: Sequence[Note], columns: int = 1,
-                 gutter: float = 0) -> None:
+def _notes_block(pen: Pen, x: float, width: float, notes: Sequence[Note], years: bool,
+                 columns: int = 1, gutter: float = 0) -> None:
     """The notes that fit between `y` and the foot, the latest ones, in date order."""
     pen.heading("Notes, in date order", x)
     start = pen.y
-    shown, hidden = _notes_fitting(notes, [start - pen.bottom] * columns, width)
+    shown, hidden = _notes_fitting(notes, [start - pen.bottom] * columns, width, years)
     if hidden:
         pen.paragraph(x, width, _hidden_words(hidden), 7, grey=SOFT)
     if not notes:
         pen.paragraph(x, width, "No notes in these weeks.", grey=SOFT)
     column = 0
     for note in shown:
-        lines = _note_lines(note, width)
-        if pen.y - _note_height(note, width) < pen.bottom and column + 1 < columns:
+        lines = _note_lines(note, width, years)
+        if pen.y - _note_height(note, width, years) < pen.bottom and column + 1 < columns:
             column += 1
             pen.y = start
         left = x + column * (width + gutter)
-        day = _weekday(note.day)
+        day = _weekday(note.day, years)
         for n, line in enumerate(lines):
             if n == 0 and line.startswith(day + " "):
                 pen.text(left, pen.y - BODY, day, bold=True)
@@ -547,7 +560,7 @@ def _notes_and_questions(pen: Pen, report: Report) -> None:
     top = pen.y
     _questions(pen, report, pen.right - right, right)
     pen.y = top
-    _notes_block(pen, pen.left, left, report.notes)
+    _notes_block(pen, pen.left, left, report.notes, _spans_years(report))
 
 
 def _question_lines(report: Report, width: float) -> list[tuple[list[str], list[str]]]:

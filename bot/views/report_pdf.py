@@ -50,8 +50,8 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 TITLE = "Eczema skin report"
 CITATION = ("POEM, the Patient-Oriented Eczema Measure © The University of Nottingham (Charman "
             "CR, Venn AJ, Williams HC. Arch Dermatol 2004;140:1513–9); bands from Charman CR "
-            "et al., Br J Dermatol 2013;169:1326–32. Used free of charge for non-commercial "
-            "purposes, as the University of Nottingham allows.")
+            "et al., Br J Dermatol 2013;169:1326–32. Free for non-commercial use once "
+            "registered with the University of Nottingham; commercial use needs its licence.")
 DISCLAIMER = ("General education from the Gut–skin guide bot, not medical advice: it cannot "
               "diagnose, and it does not replace a doctor's care. Scores are self-reported.")
 CAVEAT = ("A change of about 3 to 4 points is the smallest change people tend to notice "

@@ -288,13 +288,15 @@ async def test_the_same_choice_twice_and_a_request_while_one_is_built(bot: Harne
 async def test_forget_then_report(bot: Harness) -> None:
     await seed(bot, {1: answers(10)})
     await bot.send("/note started new cream")
+    picker = Harness.only_reply(await bot.send("/report"))
     ask = Harness.only_reply(await bot.send("/forget"))
     await bot.press(data_of(ask, "🗑 Yes, erase everything"))
     assert bot.rows("SELECT COUNT(*) FROM skin_checks") == [(0,)]
     assert bot.rows("SELECT COUNT(*) FROM notes") == [(0,)]
-    calls = await bot.send("/report 12")
-    assert documents(calls) == []
-    assert "There are no skin checks yet" in Harness.only_reply(calls).plain
+    for calls in (await bot.send("/report 12"),
+                  await bot.press(data_of(picker, "🗓 Last 12 weeks"))):  # a picker from before
+        assert documents(calls) == []
+        assert "There are no skin checks yet" in Harness.only_reply(calls).plain
 
 
 async def test_a_very_long_history_stays_within_two_pages_and_telegrams_limits(

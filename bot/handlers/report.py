@@ -59,6 +59,9 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     if not await _usable(update, context):
         return True
     data = context.bot_data
+    if not await doctor_report.has_checks(data.db, chat_id_of(update)):
+        await reply(update, context, data.renderer.message("report_no_checks"))  # erased since
+        return True
     if context.chat_data is None or context.chat_data.get(PICKER) != nonce:
         # Pressed twice, or a picker already used: the report was made once, above.
         await reply(update, context, data.renderer.message("report_already"))

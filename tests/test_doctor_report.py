@@ -25,6 +25,8 @@ from tests.test_skin_check import FILL_ORDER, NOW, WEEK, answers_for, at_week, d
 TODAY = date(2026, 11, 22)  # NOW's day, a Sunday
 A4, LETTER = (595, 842), (612, 792)
 TELEGRAM_DOCUMENT_LIMIT = 50 * 1024 * 1024  # what a bot may upload
+# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_ENGINES = True
 
 
 def answers(score: int, **set_to: int) -> str:

@@ -12,6 +12,8 @@ from tests.test_reminder_setup import data_of
 from tests.test_skin_check import NOW, OWNER, answers_for, at_week, do_check
 
 OTHER = 5550002
+# Each test here runs on SQLite and on PostgreSQL (tests/conftest.py).
+BOTH_ENGINES = True
 
 
 def notes_rows(bot: Harness) -> list[tuple[object, ...]]:
@@ -132,6 +134,9 @@ async def test_notes_are_private_and_the_persons_own(bot: Harness) -> None:
     # Moderators' /stats stays counts only: no note, nothing a person wrote.
     stats = Harness.only_reply(await bot.send("/stats", chat_id=OWNER))
     assert "swimming" not in stats.plain and "cream" not in stats.plain
+    told = Harness.only_reply(await bot.send("/privacy")).plain
+    assert "Your notes (/note), each with its date" in told
+    assert "Reports (/report) are made when you ask, sent to you, and not kept" in told
     ask = Harness.only_reply(await bot.send("/forget"))
     assert "skin checks, notes and the cards" in ask.plain
     await bot.press(data_of(ask, "🗑 Yes, erase everything"))

@@ -89,6 +89,11 @@ class Report:
     paper: str  # A4 or Letter
 
     @property
+    def spans_years(self) -> bool:
+        """The weeks began in an earlier year: dates then carry their year."""
+        return self.weeks[0].start.year != self.today.year
+
+    @property
     def first_day(self) -> date:
         return self.weeks[0].start
 

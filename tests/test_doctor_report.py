@@ -15,11 +15,13 @@ from bot.app import build_application, running
 from bot.config import load_settings
 from bot.delivery.sender import Limits
 from bot.library.model import Library
-from bot.services import skin_checks
+from bot.services import doctor_report, skin_checks
 from bot.telegram.html import MAX_CAPTION_LENGTH, visible_length
 from bot.telegram.offline import ApiCall, OfflineBotAPI
+from bot.views import report_pdf, skin_chart
 from tests.harness import USER_ID, Harness, _json, assert_lands_well
 from tests.test_reminder_setup import data_of
+from tests.test_skin_chart import POINT, Picture
 from tests.test_skin_check import FILL_ORDER, NOW, WEEK, answers_for, at_week, do_check
 
 TODAY = date(2026, 11, 22)  # NOW's day, a Sunday
@@ -275,13 +277,15 @@ async def test_the_same_choice_twice_and_a_request_while_one_is_built(bot: Harne
     again = await bot.press(choice)
     assert documents(again) == []
     assert "That choice was already made" in Harness.only_reply(again).plain
-    # A request while a report is being built builds nothing more.
-    first = asyncio.ensure_future(bot.send("/report 12"))
-    for _ in range(100_000):  # until the first is being built
-        if USER_ID in bot.app.bot_data.reports_building:
-            break
-        await asyncio.sleep(0)
-    second = await bot.send("/report all")
+    # A request while a report is being built builds nothing more. (Holding the drawing's
+    # lock keeps the first one in its worker thread, however fast the store answers.)
+    with report_pdf.DRAWING:
+        first = asyncio.ensure_future(bot.send("/report 12"))
+        for _ in range(100_000):  # until the first is being built
+            if USER_ID in bot.app.bot_data.reports_building:
+                break
+            await asyncio.sleep(0)
+        second = await bot.send("/report all")
     assert documents(second) == []
     assert "Your report is being made right now" in Harness.only_reply(second).plain
     assert len(documents(await first)) == 1
@@ -340,3 +344,27 @@ async def test_no_report_when_the_skin_check_is_switched_off(library: Library,
         assert "switched off on this bot" in Harness.only_reply(calls).plain
         assert documents(calls) == []
         assert "Noted" in Harness.only_reply(await bot.send("/note new cream")).plain
+
+
+async def test_the_report_shows_the_weeks_the_skin_chart_shows(bot: Harness) -> None:
+    await seed(bot, CHILD_WEEKS)
+    chart = Picture(Harness.only_reply(await bot.send("/skin history")).files["photo"])
+    pdf = Pdf(documents(await bot.send("/report 12"))[0], bot.disclaimer)
+    for index, monday in enumerate(skin_checks.week_starts(12, TODAY)):
+        label = f"{monday.day} {monday:%b}"
+        x = skin_chart.x_of(index, 12)
+        listed = [s for s in range(29) if pdf.has_row(label, str(s))]
+        if listed:  # the same score in both
+            assert chart.at(x, skin_chart.y_of(listed[0])) == POINT, label
+        else:  # no score in either
+            assert all(chart.at(x, skin_chart.y_of(s)) != POINT for s in range(29)), label
+
+
+def test_paper_by_the_chats_country() -> None:
+    letter, a4 = doctor_report.LETTER, doctor_report.A4
+    assert doctor_report.paper_for("America/Toronto", None) == letter
+    assert doctor_report.paper_for("America/Mexico_City", "es") == letter
+    assert doctor_report.paper_for("America/Sao_Paulo", "pt-BR") == a4
+    assert doctor_report.paper_for("Europe/London", "en-US") == a4  # the zone says where
+    assert doctor_report.paper_for(None, "en-US") == letter  # else the language tag
+    assert doctor_report.paper_for(None, "en") == a4

@@ -118,7 +118,8 @@ async def keep(update: Update, context: Context, text: str, *, fresh: bool = Fal
     text = " ".join(text.split())
     if len(text) > MAX_NOTE:
         await reply(update, context, views.too_long(data.renderer, len(text), MAX_NOTE))
-        if current_flow(context) is None:
+        flow = current_flow(context)
+        if not flow or flow.get("step") != STEP:
             new_flow(context, STEP)  # /note with a long text: the shorter one is awaited
         return
     end_flow(context)

@@ -62,12 +62,13 @@ CITATION = ("POEM, the Patient-Oriented Eczema Measure © The University of Nott
 DISCLAIMER = ("General education from the Gut–skin guide bot, not medical advice: it cannot "
               "diagnose, and it does not replace a doctor's care. Scores are self-reported.")
 
-_LOCK = threading.Lock()  # fonts are registered once; one document is drawn at a time
+# Fonts are registered once, and one document is drawn at a time (in a worker thread).
+DRAWING = threading.Lock()
 
 
 def draw(report: Report, fonts: Path) -> tuple[bytes, int]:
     """The PDF, built in memory, and how many pages it has."""
-    with _LOCK:
+    with DRAWING:
         register_fonts(fonts)
         size = LETTER if report.paper == doctor_report.LETTER else A4
         buffer = io.BytesIO()

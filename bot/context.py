@@ -41,6 +41,9 @@ class BotData:
         self.audiences: dict[int, str | None] = {}
         self.background = True  # the minute tick and the sender run by themselves
         self.error_reports = ErrorReports()  # owners' error reports: a few an hour at most
+        # Chats whose /report PDF is being built right now: a second request waits for none
+        # and builds nothing (the PDF itself is never kept).
+        self.reports_building: set[int] = set()
 
     def now(self) -> int:
         return int(self.clock())

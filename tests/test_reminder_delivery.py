@@ -43,7 +43,9 @@ async def test_the_daily_card_arrives_with_next_and_settings_buttons(bot: Harnes
     assert call.plain.startswith("☀️ Your card for today")
     first = library.reading_order()[0]
     assert first.title in call.plain
-    assert call.button_labels == ["Next card ▶", "⏰ Later today", "⚙️ Reminder settings"]
+    # In a person's own chat, a note can be added from the card (issue 26).
+    assert call.button_labels == ["Next card ▶", "⏰ Later today", "⚙️ Reminder settings",
+                                  "📝 Add a note"]
 
 
 async def test_unread_cards_first_never_twice_in_a_row_then_oldest(bot: Harness,
@@ -176,7 +178,8 @@ async def test_later_today_sends_the_card_once_more_three_hours_on(bot: Harness)
     await data.sender.drain()
     [later] = [c for c in bot.api.calls[before:] if c.method == "sendMessage"]
     assert later.plain == card.plain  # the same card, the same words
-    assert later.button_labels == ["Next card ▶", "⚙️ Reminder settings"]  # only once
+    assert later.button_labels == ["Next card ▶", "⚙️ Reminder settings",  # only once
+                                   "📝 Add a note"]
 
 
 async def test_a_daily_card_counts_as_read_once_it_arrives(bot: Harness,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from telegram import Update
 
 from bot.context import Context
+from bot.delivery import localtime
 from bot.services import subscriptions
 from bot.store import chats
 
@@ -30,3 +33,10 @@ def chat_id_of(update: Update) -> int:
     if chat is None:
         raise ValueError(f"update {update.update_id} has no chat")
     return chat.id
+
+
+async def today_of(context: Context, chat_id: int) -> date:
+    """The chat's local day (in its reminder time zone; UTC when it has none)."""
+    data = context.bot_data
+    zone = await chats.zone_of(data.db, chat_id) or "UTC"
+    return datetime.fromtimestamp(data.now(), localtime.zone(zone)).date()

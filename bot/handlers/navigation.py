@@ -13,7 +13,7 @@ from bot.telegram.send import reply
 
 # What each set-up step is about, for "nothing changed" in the person's terms.
 _FLOW_NAMES = {"time": "reminder", "zone": "reminder", "days": "reminder", "focus": "topics",
-               "habits": "habits"}
+               "habits": "habits", "note": "note"}
 
 
 async def cancel(update: Update, context: Context) -> None:

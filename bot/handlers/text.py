@@ -10,6 +10,7 @@ from bot.handlers import (
     fallback,
     human,
     navigation,
+    notes,
     questions,
     reminders,
     settings,
@@ -44,6 +45,7 @@ async def on_text(update: Update, context: Context) -> None:
     if finding.alarming:
         await questions.reply_to_finding(update, context, finding, text)
         await human.after_urgent(update, context, text, finding)
+        await notes.after_urgent(update, context, text, finding)  # a same-day note is kept
         return
     if text.strip().lower().strip(" .!") in STOP_WORDS:
         await settings.stop(update, context)
@@ -52,6 +54,8 @@ async def on_text(update: Update, context: Context) -> None:
         return
     # The message for the team being written, or a conversation with it open: passed on.
     if await human.from_person(update, context, text, finding):
+        return
+    if await notes.typed_note(update, context, text):
         return
     if await reminders.from_sentence(update, context, text):
         return

@@ -10,7 +10,11 @@ from bot.library.card_files import load_cards
 from bot.library.helplines import load_helplines
 from bot.library.model import (
     CARD_ID,
+    MAX_QUESTION,
+    QUESTION_SIGNALS,
+    Card,
     ContentError,
+    DoctorQuestion,
     Habit,
     Library,
     Source,
@@ -35,6 +39,7 @@ def load_library(root: Path) -> Library:
     labels, commands = _load_labels(root, problems)
     zone_buttons, zone_aliases = _load_zones(root, problems)
     habits = _load_habits(root, problems)
+    doctor_questions = _load_doctor_questions(root, cards, problems)
     triage = load_triage(root / "triage.yaml", problems)
     helplines = load_helplines(root / "helplines.yaml", problems)
     _check_templates(root / "templates", problems)
@@ -56,6 +61,7 @@ def load_library(root: Path) -> Library:
         habits=habits,
         triage=triage,
         helplines=helplines,
+        doctor_questions=doctor_questions,
     )
 
 
@@ -173,6 +179,39 @@ def _load_habits(root: Path, problems: list[Problem]) -> tuple[Habit, ...]:
         habits.append(Habit(hid, text_field(entry, "label", f"habits.yaml ({hid})", problems),
                             text_field(entry, "question", f"habits.yaml ({hid})", problems)))
     return tuple(habits)
+
+
+def _load_doctor_questions(root: Path, cards: dict[str, Card], problems: list[Problem]
+                           ) -> tuple[DoctorQuestion, ...]:
+    name = "doctor_questions.yaml"
+    found: list[DoctorQuestion] = []
+    seen: set[str] = set()
+    for entry in entries(read_yaml(root / name, root, problems), "questions", name, problems):
+        qid = text_field(entry, "id", name, problems)
+        where = f"{name} ({qid})"
+        if qid in seen:
+            problems.append(Problem(name, "id", f"duplicate question id {qid!r}"))
+        seen.add(qid)
+        card = text_field(entry, "card", where, problems)
+        if card and card not in cards:
+            problems.append(Problem(where, "card", f"no card {card!r}"))
+        text = text_field(entry, "text", where, problems)
+        if len(text) > MAX_QUESTION:
+            problems.append(Problem(where, "text", f"over {MAX_QUESTION} characters"))
+        when, words = entry.get("when") or [], entry.get("notes") or []
+        if not isinstance(when, list) or not isinstance(words, list):
+            problems.append(Problem(where, "when", "when and notes are lists"))
+            continue
+        unknown = sorted(str(w) for w in when if w not in QUESTION_SIGNALS)
+        if unknown:
+            problems.append(Problem(where, "when", f"unknown signal(s) {', '.join(unknown)}"))
+        if not when and not words:
+            problems.append(Problem(where, "when", "give `when` signals or `notes` words"))
+        found.append(DoctorQuestion(qid, card, text, frozenset(str(w) for w in when),
+                                    tuple(str(w).lower() for w in words)))
+    if found and not any("always" in q.when for q in found):
+        problems.append(Problem(name, "questions", "at least one must be `always`"))
+    return tuple(found)
 
 
 def _check_templates(folder: Path, problems: list[Problem]) -> None:

@@ -79,6 +79,24 @@ class Habit:
     question: str
 
 
+# What can bring a question for the doctor into /report (content/doctor_questions.yaml).
+QUESTION_SIGNALS = frozenset({"severe", "moderate", "rise", "fall", "steady", "sleep",
+                              "bleeding", "weeping", "itch", "child", "self", "always"})
+MAX_QUESTION = 200
+
+
+@dataclass(frozen=True)
+class DoctorQuestion:
+    """A question a person may want to ask at the appointment, from a card, brought by what
+    their report shows (`when`) or by words in their notes (`notes`)."""
+
+    id: str
+    card: str
+    text: str
+    when: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Library:
     topics: tuple[Topic, ...]
@@ -92,6 +110,7 @@ class Library:
     habits: tuple[Habit, ...] = ()
     triage: Triage | None = None  # which tier of urgent care a message needs
     helplines: Helplines | None = None  # emergency, advice and crisis numbers by country
+    doctor_questions: tuple[DoctorQuestion, ...] = ()  # /report's questions to ask
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)

@@ -149,6 +149,9 @@ class Week:
     score: int | None  # the week's last scored check, if any
     checked: bool  # a check was finished that week (scored or not)
     kept: dict[str, int] = field(default_factory=dict)  # habit -> days kept that week
+    # The seven answers of the check the week shows: its scored one, else its last ("" when
+    # none was given, as for the chart).
+    answers: str = ""
 
 
 def weeks(checks: Iterable[tuple[date, int | None]], kept: Iterable[tuple[date, str]],
@@ -160,19 +163,37 @@ def weeks(checks: Iterable[tuple[date, int | None]], kept: Iterable[tuple[date, 
     this_week = week_start(today)
     first = min((week_start(d) for d, _ in checks), default=this_week)
     count = min(max((this_week - first).days // 7 + 1, CHART_WEEKS[0]), CHART_WEEKS[1])
-    starts = [this_week - timedelta(weeks=count - 1 - i) for i in range(count)]
+    return weeks_over(week_starts(count, today), ((d, s, "") for d, s in checks), kept)
+
+
+def week_starts(count: int, today: date) -> list[date]:
+    """The Mondays of `count` weeks ending with this one, oldest first."""
+    this_week = week_start(today)
+    return [this_week - timedelta(weeks=count - 1 - i) for i in range(count)]
+
+
+def weeks_over(starts: Sequence[date], checks: Iterable[tuple[date, int | None, str]],
+               kept: Iterable[tuple[date, str]]) -> list[Week]:
+    """The weeks starting on `starts` (Mondays, oldest first): each one's score (its last
+    scored check), whether it was checked, the answers shown, and the days each habit was
+    kept. `checks` are (day, score, answers) in the order they were done."""
     scores: dict[date, int | None] = {}
+    shown: dict[date, str] = {}
     checked: set[date] = set()
-    for day, total in checks:
+    for day, total, answers in checks:
         start = week_start(day)
         checked.add(start)
         if total is not None:
             scores[start] = total
+            shown[start] = answers
+        elif start not in scores:
+            shown[start] = answers
     habit_days: dict[date, dict[str, int]] = {}
     for day, habit in kept:
         per = habit_days.setdefault(week_start(day), {})
         per[habit] = per.get(habit, 0) + 1
-    return [Week(s, scores.get(s), s in checked, habit_days.get(s, {})) for s in starts]
+    return [Week(s, scores.get(s), s in checked, habit_days.get(s, {}), shown.get(s, ""))
+            for s in starts]
 
 
 # --- what moderators see ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ _CHAT_TABLES = (
     ("checkins", "SELECT * FROM checkins WHERE chat_id = ? ORDER BY day, habit"),
     ("skin_profiles", "SELECT * FROM skin_profiles WHERE chat_id = ?"),
     ("skin_checks", "SELECT * FROM skin_checks WHERE chat_id = ? ORDER BY id"),
+    ("notes", "SELECT * FROM notes WHERE chat_id = ? ORDER BY day, id"),
     ("outbox", f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.LIVE} UNION ALL "
                f"SELECT * FROM outbox WHERE chat_id = ?1 AND {outbox.SETTLED} ORDER BY id"),
     ("setup_state", "SELECT * FROM setup_state WHERE scope = 'chat' AND id = ?"),

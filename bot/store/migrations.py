@@ -269,6 +269,20 @@ MIGRATIONS: list[str] = [
         at          INTEGER NOT NULL
     );
     """,
+    # 14: a person's own short dated notes between skin checks ("flare after swimming"), for
+    # them and for /report's PDF. `day` is the chat's local day it was written. They go with
+    # the chat (/forget) or one at a time (/notes); /mydata shows them. AUTOINCREMENT: a
+    # deleted note's id, which its old delete button carries, is never given to a new one.
+    """
+    CREATE TABLE notes (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id     INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+        day         TEXT    NOT NULL,
+        written_at  INTEGER NOT NULL,
+        text        TEXT    NOT NULL
+    );
+    CREATE INDEX notes_by_chat ON notes (chat_id, day);
+    """,
 ]
 
 

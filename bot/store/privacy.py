@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store import feedback, outbox, skin_checks, tickets
+from bot.store import feedback, notes, outbox, skin_checks, tickets
 from bot.store.db import Database, Session
 
 
@@ -31,6 +31,7 @@ async def everything(db: Database, chat_id: int, person: int | None = None
     questions = await feedback.asked_in(db, chat_id)
     return {"chat": dict(chat), "schedules": [dict(s) for s in schedules],
             "questions": questions, "team": await tickets.summary(db, chat_id),
+            "notes": await notes.for_mydata(db, chat_id),
             "reads": [(r[0], r[1]) for r in reads],
             "checkins": {"count": checkins[0] if checkins else 0,
                          "first": checkins[1] if checkins else None,
@@ -68,7 +69,7 @@ async def erase(db: Database, chat_id: int, person: int | None = None) -> bool:
         await conn.execute("DELETE FROM answer_feedback WHERE chat_id = ?", (chat_id,))
         # Conversations with the team and their messages (a block from the inbox stays).
         erased_tickets = bool(await tickets.erase_chat(conn, chat_id))
-        # card_views, schedules, checkins and skin checks go with the chat (ON DELETE
+        # card_views, schedules, checkins, skin checks and notes go with the chat (ON DELETE
         # CASCADE).
         erased = await conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,)) == 1 \
             or erased_tickets

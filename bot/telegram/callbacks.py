@@ -45,6 +45,12 @@ KINDS: dict[str, bool] = {
     # blockyes|keep, and on a held reply tk:<ticket>:send|drop:<message id>.
     "hm": True,
     "tk": True,
+    # Notes: nt:add (ask for one), nt:list:<offset> (a page of /notes), nt:del:<id>:<offset>
+    # (delete one, then show that page again).
+    "nt": True,
+    # The report's period: rp:<nonce>:4|12|all. The nonce is the picker's (chat_data), so a
+    # second press of the same picker does not build the report twice.
+    "rp": True,
 }
 _ARG = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,58}$")
 

@@ -43,8 +43,9 @@ def _commands(library: Library, names: tuple[str, ...] | None, *, skin_check: bo
     people = [n for n in described if n not in OWNERS]
     chosen = [n for n in (people if names is None else names) if n in described]
     chosen += [n for n in moderator_extra if n in described]
-    # BOT_SKIN_CHECK=off hides the check everywhere (POEM's licence).
-    return [BotCommand(n, described[n]) for n in chosen if n != "skin" or skin_check]
+    # BOT_SKIN_CHECK=off hides the check everywhere (POEM's licence), and its report.
+    return [BotCommand(n, described[n]) for n in chosen
+            if n not in ("skin", "report") or skin_check]
 
 
 def people(library: Library, skin_check: bool) -> list[BotCommand]:

@@ -44,8 +44,9 @@ async def render_row(data: BotData, row: Row) -> Outgoing | None:
         if who is _UNKNOWN:
             who = await skin_store.about(data.db, row.chat_id)
         assert who is None or isinstance(who, str)
+        # A person's own chat (Telegram's user ids are positive) gets "📝 Add a note".
         return reminder_views.reminder_card(data.renderer, card, later=row.kind == "card_later",
-                                            who=who)
+                                            who=who, note=row.chat_id > 0)
     if row.kind in ("checkin", "summary"):
         return await _habits_message(data, row)
     if row.kind == "broadcast":

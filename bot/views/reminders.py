@@ -23,6 +23,7 @@ from bot.services.subscriptions import (
 )
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Key, Outgoing, keyboard
+from bot.views import notes as note_views
 
 TIME_BUTTONS = (7 * 60, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 
@@ -219,16 +220,20 @@ def focus_picker(renderer: Renderer, nonce: str, mask: int) -> Outgoing:
 
 
 def reminder_card(renderer: Renderer, card: Card, *, later: bool = False,
-                  who: str | None = None) -> Outgoing:
+                  who: str | None = None, note: bool = False) -> Outgoing:
     """The daily card; `later` is the one more nudge asked for with "Later today". Its
-    greeting speaks to a parent and their child when the chat said the cards are for one."""
+    greeting speaks to a parent and their child when the chat said the cards are for one.
+    `note`: a private chat's card has "📝 Add a note" beside the settings."""
     def build() -> Outgoing:
         label = renderer.library.label
         first = [Button(label("next_card"), data=callbacks.make("next", card.id))]
         if not later:
             first.append(Button(label("later_today"), data=callbacks.make("later", card.id)))
-        rows = [first, [settings_button(renderer)]]
+        second = [settings_button(renderer)]
+        if note:
+            second.append(note_views.add_button(renderer))
+        rows = [first, second]
         return renderer.message("reminder_card", keyboard(rows), who=who,
                                 card_html=Markup(renderer.card_html(card)))
 
-    return renderer.cached(f"reminder:{card.id}:{later}:{who}", build)
+    return renderer.cached(f"reminder:{card.id}:{later}:{who}:{note}", build)

@@ -15,6 +15,7 @@ from bot.store import skin_checks as store
 from bot.store.outbox import Row
 from bot.telegram import callbacks
 from bot.telegram.message import Button, Keyboard, Outgoing, keyboard
+from bot.views import notes as note_views
 from bot.views import triage as triage_views
 
 CHILD = "child"
@@ -47,13 +48,14 @@ def question(renderer: Renderer, check_id: int, about: str, item: int) -> Outgoi
 def result(renderer: Renderer, about: str, outcome: Result, day: date,
            previous_day: date | None, weekly: bool) -> Outgoing:
     """The score, its range, the change and any reason to see a doctor; buttons for a weekly
-    offer (when there is none yet) and for weeping with a fever."""
+    offer (when there is none yet), for weeping with a fever, and to add a note."""
     label = renderer.library.label
     rows: list[list[Button]] = []
     if "weeping" in outcome.concerns:
         rows.append([Button(label("skin_fever"), data=callbacks.make("sk", "fever"))])
     if not weekly:
         rows.append([Button(label("skin_weekly_on"), data=callbacks.make("sk", "weekly:on"))])
+    rows.append([note_views.add_button(renderer)])
     return renderer.message(
         "skin_result", keyboard(rows), child=about == CHILD, day=day_words(day),
         score=outcome.score, band=outcome.band, unanswered=outcome.unanswered,

@@ -25,6 +25,7 @@ from bot.library.model import Library
 from bot.store import Database, open_database
 from bot.telegram.offline import OfflineBotAPI
 from tests.harness import Harness
+from tests.team_helpers import TEAM, moderators
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -69,6 +70,15 @@ async def bot(library: Library, db_path: Path, engine: str,
                             limits=Limits(enabled=False))
     async with running(app):
         yield Harness(app, api, db_path, settings.database_url)
+
+
+@pytest.fixture
+async def team(bot: Harness) -> Harness:
+    """The bot with the team's supergroup keeping forum topics (a test module's BOT_ENV names
+    it), and the owner and two moderators who started it (tests/team_helpers.py)."""
+    bot.api.forums.add(TEAM)
+    await moderators(bot)
+    return bot
 
 
 # --- the store on both engines -------------------------------------------------------------

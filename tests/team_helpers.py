@@ -16,9 +16,23 @@ MOD = 9000002
 MOD2 = 9000003
 TEAM = -1009990001234
 PERSON = USER_ID
-# A Tuesday, 23:10 in London: outside the team's hours (Mon-Fri 09:00-17:00 there).
+# The team's hours, for a test module's BOT_ENV that speaks of them.
+HOURS_ENV = {"BOT_TEAM_HOURS": "Mon-Fri 09:00-17:00", "BOT_TEAM_ZONE": "Europe/London"}
+# A Tuesday, 23:10 in London: outside the team's hours (HOURS_ENV).
 NOW = at("Europe/London", "2026-11-24T23:10")
 _queries = itertools.count(1)
+
+
+class Job:
+    """The slice of a job's context that minute_tick reads."""
+
+    def __init__(self, bot: Harness) -> None:
+        self.bot = bot.app.bot
+        self.bot_data = bot.app.bot_data
+
+
+def clock(bot: Harness, at_time: int) -> None:
+    bot.app.bot_data.clock = lambda: at_time
 
 
 async def moderators(bot: Harness) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.harness import Harness
 from tests.team_helpers import (
+    HOURS_ENV,
     MOD,
     MOD2,
     OWNER,
@@ -15,23 +16,14 @@ from tests.team_helpers import (
     TEAM,
     drain,
     in_topic,
-    moderators,
     press,
     sent_to,
     thread_of,
 )
 from tests.test_reminder_setup import data_of
 
-BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), "BOT_TEAM_HOURS": "Mon-Fri 09:00-17:00",
-           "BOT_TEAM_ZONE": "Europe/London"}
+BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), **HOURS_ENV}
 QUESTION = "My son's eczema flares after dairy. What have other parents tried?"
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
 
 
 async def open_ticket(bot: Harness, text: str = QUESTION, *, name: bool = False) -> int:

@@ -5,31 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from tests.harness import Harness
-from tests.team_helpers import (
-    MOD,
-    NOW,
-    PERSON,
-    TEAM,
-    drain,
-    in_topic,
-    moderators,
-    press,
-    sent_to,
-    thread_of,
-)
+from tests.team_helpers import MOD, NOW, PERSON, TEAM, drain, in_topic, press, sent_to, thread_of
 from tests.test_reminder_setup import data_of
 
 BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), "BOT_TEAM_FLOOD": "3"}
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
 
 
 async def preview(bot: Harness, text: str = "Any tips for school days?") -> object:

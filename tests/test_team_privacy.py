@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.app import minute_tick
 from tests.harness import Harness
 from tests.team_helpers import (
@@ -15,9 +13,9 @@ from tests.team_helpers import (
     NOW,
     PERSON,
     TEAM,
+    Job,
     drain,
     in_topic,
-    moderators,
     press,
     sent_to,
     thread_of,
@@ -27,19 +25,6 @@ from tests.test_reminder_setup import data_of
 BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), "BOT_TEAM_KEEP_DAYS": "90"}
 DAY = 86_400
 QUESTION = "Has anyone found a good moisturiser for toddlers?"
-
-
-class _Job:
-    def __init__(self, bot: Harness) -> None:
-        self.bot = bot.app.bot
-        self.bot_data = bot.app.bot_data
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
 
 
 async def talking(bot: Harness) -> int:
@@ -122,10 +107,10 @@ async def test_conversations_are_deleted_after_the_retention_with_their_topics(
     assert "is closed" in closed.plain
     await drain(bot)
     bot.app.bot_data.clock = lambda: NOW + 90 * DAY - 60
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     assert bot.rows("SELECT COUNT(*) FROM tickets") == [(1,)]
     bot.app.bot_data.clock = lambda: NOW + 90 * DAY + 60
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     assert bot.rows("SELECT COUNT(*) FROM tickets") == [(0,)]
     assert bot.rows("SELECT COUNT(*) FROM ticket_messages") == [(0,)]
     assert [c.params["message_thread_id"] for c in bot.api.calls

@@ -27,6 +27,7 @@ QUESTION = "Does anyone else's child scratch more at night? We're exhausted."
 
 @pytest.fixture
 async def team(bot: Harness) -> Harness:
+    """Unlike conftest's `team`, no supergroup: the tickets go to the team's own chats."""
     await moderators(bot)
     return bot
 

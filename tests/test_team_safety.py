@@ -3,32 +3,12 @@ before it is relayed, and a moderator's reply passes the broadcast guard before 
 
 from __future__ import annotations
 
-import pytest
-
 from tests.harness import Harness
-from tests.team_helpers import (
-    MOD,
-    MOD2,
-    PERSON,
-    TEAM,
-    drain,
-    in_topic,
-    moderators,
-    press,
-    sent_to,
-    thread_of,
-)
+from tests.team_helpers import MOD, MOD2, PERSON, TEAM, drain, in_topic, press, sent_to, thread_of
 from tests.test_reminder_setup import data_of
 
 BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM)}
 URGENT = "my lips look blue and I can't breathe properly"
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
 
 
 async def claimed_ticket(bot: Harness, text: str = "How do other parents manage bath time?"

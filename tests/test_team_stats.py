@@ -3,17 +3,15 @@ a first reply, the share answered within the owners' limit, and 👍/👎. Count
 
 from __future__ import annotations
 
-import pytest
-
 from tests.harness import Harness
 from tests.team_helpers import (
     MOD,
     NOW,
     OWNER,
     TEAM,
+    clock,
     drain,
     in_topic,
-    moderators,
     press,
     sent_to,
     thread_of,
@@ -22,17 +20,6 @@ from tests.test_reminder_setup import data_of
 
 BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), "BOT_TEAM_CLAIM_HOURS": "12"}
 MINUTE = 60
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
-
-
-def clock(bot: Harness, at_time: int) -> None:
-    bot.app.bot_data.clock = lambda: at_time
 
 
 async def conversation(bot: Harness, person: int, *, reply_after: int | None,

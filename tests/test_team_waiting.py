@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from bot.app import minute_tick
 from tests.harness import Harness
 from tests.team_helpers import (
+    HOURS_ENV,
     MOD,
     NOW,
     PERSON,
     TEAM,
+    Job,
+    clock,
     drain,
     in_topic,
-    moderators,
     press,
     sent_to,
     thread_of,
@@ -25,28 +25,8 @@ from tests.team_helpers import (
 from tests.test_reminder_setup import data_of
 from tests.test_reminder_times import at
 
-BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), "BOT_TEAM_HOURS": "Mon-Fri 09:00-17:00",
-           "BOT_TEAM_ZONE": "Europe/London", "BOT_TEAM_CLAIM_HOURS": "12"}
+BOT_ENV = {"BOT_TEAM_CHAT": str(TEAM), **HOURS_ENV, "BOT_TEAM_CLAIM_HOURS": "12"}
 HOUR = 3600
-
-
-class _Job:
-    """The slice of a job's context that minute_tick reads."""
-
-    def __init__(self, bot: Harness) -> None:
-        self.bot = bot.app.bot
-        self.bot_data = bot.app.bot_data
-
-
-@pytest.fixture
-async def team(bot: Harness) -> Harness:
-    bot.api.forums.add(TEAM)
-    await moderators(bot)
-    return bot
-
-
-def clock(bot: Harness, at_time: int) -> None:
-    bot.app.bot_data.clock = lambda: at_time
 
 
 async def ask(bot: Harness, text: str, chat_id: int = PERSON) -> Any:
@@ -64,10 +44,10 @@ async def test_nobody_claimed_within_the_limit_the_person_is_told_once(team: Har
     assert opened.button_labels  # the nearest cards, meanwhile
     [ticket] = sent_to(await drain(bot), TEAM)
     clock(bot, NOW + 12 * HOUR - 120)
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     assert sent_to(await drain(bot), PERSON) == []
     clock(bot, NOW + 12 * HOUR + 60)
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     calls = await drain(bot)
     [late] = sent_to(calls, PERSON)
     assert "Nobody from the team has picked up your message (#1) yet: it's been 12 hours" \
@@ -80,7 +60,7 @@ async def test_nobody_claimed_within_the_limit_the_person_is_told_once(team: Har
     assert "⏰ nobody has claimed this for 12 hours" in reminder.plain
     # Said once.
     clock(bot, NOW + 13 * HOUR)
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     calls = await drain(bot)
     assert sent_to(calls, PERSON) == [] and sent_to(calls, TEAM) == []
     # Claimed after all, it goes on as usual.
@@ -95,7 +75,7 @@ async def test_a_claimed_ticket_is_never_late(team: Harness) -> None:
     await press(bot, ticket, "✋ Claim #1", user_id=MOD)
     await drain(bot)
     clock(bot, NOW + 20 * HOUR)
-    await minute_tick(_Job(bot))  # type: ignore[arg-type]
+    await minute_tick(Job(bot))  # type: ignore[arg-type]
     assert sent_to(await drain(bot), PERSON) == []
 
 

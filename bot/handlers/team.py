@@ -116,15 +116,24 @@ async def _note(update: Update, context: Context, what: str, ticket: Ticket) -> 
     await reply(update, context, views.mod_note(context.bot_data.renderer, what, ticket.id))
 
 
-async def media(update: Update, context: Context) -> bool:
-    """A photo or file about a ticket: only text is passed on, and the moderator is told."""
+async def _moderators_ticket(update: Update, context: Context) -> Ticket | None:
+    """The ticket a moderator's message is about. None when the inbox is off, the message is
+    about no ticket or its sender is no moderator: then it is read as anything else."""
     data = context.bot_data
     if not data.settings.team_inbox:
-        return False
+        return None
     ticket = await _ticket_of(update, context)
     user = update.effective_user
     if ticket is None or user is None or not await moderation.is_moderator(
             data.db, data.settings.admin_ids, user.id):
+        return None
+    return ticket
+
+
+async def media(update: Update, context: Context) -> bool:
+    """A photo or file about a ticket: only text is passed on, and the moderator is told."""
+    ticket = await _moderators_ticket(update, context)
+    if ticket is None:
         return False
     await _note(update, context, "text_only", ticket)
     return True
@@ -137,13 +146,8 @@ async def media_in_team_chat(update: Update, context: Context) -> None:
 
 async def cancel(update: Update, context: Context) -> bool:
     """/cancel inside a ticket's topic, or replying to its message: the team closes it."""
-    data = context.bot_data
-    if not data.settings.team_inbox:
-        return False
-    ticket = await _ticket_of(update, context)
-    user = update.effective_user
-    if ticket is None or user is None or not await moderation.is_moderator(
-            data.db, data.settings.admin_ids, user.id):
+    ticket = await _moderators_ticket(update, context)
+    if ticket is None:
         return False
     await _close(update, context, ticket)
     return True

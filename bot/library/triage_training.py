@@ -24,10 +24,11 @@ from bot.library.triage_model import FEATURES_VERSION, TriageModel, features, pa
 TIERS = ("emergency", "crisis", "same_day", "distress", "caution", "none")
 SAME_AS = {"not_english": "none"}
 REGULARISATION = 10.0  # scikit-learn's C: measured leave-one-set-out (bench/triage_eval.py)
-MIN_SETS_SEEN = 2  # a feature must occur in at least this many messages to be kept
-# The alarm-tier share above which a message the model calls ordinary gets the one-tap check,
-# chosen as the share that 5% of ordinary training messages exceed.
+MIN_MESSAGES_SEEN = 2  # a feature must occur in at least this many messages to be kept
+# The alarm-tier share above which a message the model calls ordinary gets the one-tap check:
+# the share that 5% of ordinary messages exceed, each scored by a model that never saw its set.
 ASK_QUANTILE = 0.95
+ALARMS = ("emergency", "crisis", "same_day")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def fit(examples: Sequence[Example]) -> dict[str, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectoriser = TfidfVectorizer(analyzer=features, binary=True, min_df=MIN_SETS_SEEN,
+    vectoriser = TfidfVectorizer(analyzer=features, binary=True, min_df=MIN_MESSAGES_SEEN,
                                  norm="l2", dtype=numpy.float64)
     matrix = vectoriser.fit_transform([e.text for e in examples])
     classifier = LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced")
@@ -144,8 +145,6 @@ def train(examples: Sequence[Example], trained_on: dict[str, str]) -> dict[str, 
     document["ask_above"] = round(quiet[int(len(quiet) * ASK_QUANTILE)], 4) if quiet else 0.5
     return document
 
-
-ALARMS = ("emergency", "crisis", "same_day")
 
 
 def from_document(document: dict[str, Any]) -> TriageModel:

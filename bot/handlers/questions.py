@@ -54,7 +54,7 @@ async def on_question(update: Update, context: Context, text: str,
     chat = update.effective_chat
     if finding.check_first and chat is not None and chat.type == ChatType.PRIVATE:
         # The model half thinks it may be urgent: one tap decides before any card is shown.
-        hits = data.index.search(text)
+        hits = answers.calm_order(data.index.search(text), text)
         feedback_id = await feedback.record(data.db, chat.id, gaps.masked(text), bool(hits),
                                             data.now())
         await reply(update, context, triage_views.safety_check(data.renderer, feedback_id))
@@ -96,7 +96,9 @@ async def safety_answer(update: Update, context: Context, action: callbacks.Acti
         return False
     await query.answer()
     hits = answers.calm_order(data.index.search(question), question)
-    await reply(update, context, answers.answer(data.renderer, hits, feedback_id))
+    # The check is asked in private chats only, where the team can be asked too.
+    await reply(update, context, answers.answer(data.renderer, hits, feedback_id,
+                                                ask_team=data.settings.team_inbox))
     return True
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
 from bot.services import subscriptions
 from bot.store import chats
+from bot.telegram.send import reply
 
 
 async def remember_chat(update: Update, context: Context) -> None:
@@ -40,3 +42,17 @@ async def today_of(context: Context, chat_id: int) -> date:
     data = context.bot_data
     zone = await chats.zone_of(data.db, chat_id) or "UTC"
     return datetime.fromtimestamp(data.now(), localtime.zone(zone)).date()
+
+
+async def skin_check_usable(update: Update, context: Context, private_only: str) -> bool:
+    """The skin check is on (the operator's setting) and this is a private chat; otherwise
+    say which, with `private_only` the template for a group (the skin check, the report)."""
+    data = context.bot_data
+    chat = update.effective_chat
+    if not data.settings.skin_check:
+        await reply(update, context, data.renderer.message("skin_off"))
+        return False
+    if chat is None or chat.type != ChatType.PRIVATE:
+        await reply(update, context, data.renderer.message(private_only))
+        return False
+    return True

@@ -8,10 +8,9 @@ import asyncio
 import secrets
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.context import Context
-from bot.handlers.common import chat_id_of, remember_chat, today_of
+from bot.handlers.common import chat_id_of, remember_chat, skin_check_usable, today_of
 from bot.services import doctor_report
 from bot.services.doctor_report import PERIODS
 from bot.store import chats
@@ -28,7 +27,7 @@ FILLER_WORDS = frozenset({"weeks", "week", "w", "for", "about", "-", "—"})
 
 async def report_command(update: Update, context: Context) -> None:
     """/report [4 | 12 | all] [name]: choose the weeks, or make it at once."""
-    if not await _usable(update, context):
+    if not await skin_check_usable(update, context, "report_private_only"):
         return
     await remember_chat(update, context)
     data = context.bot_data
@@ -56,7 +55,7 @@ async def button(update: Update, context: Context, action: callbacks.Action) -> 
     nonce, _, period = action.arg.partition(":")
     if period not in PERIODS:
         return False
-    if not await _usable(update, context):
+    if not await skin_check_usable(update, context, "report_private_only"):
         return True
     data = context.bot_data
     if not await doctor_report.has_checks(data.db, chat_id_of(update)):
@@ -125,16 +124,3 @@ def _new_picker(context: Context) -> str:
     if context.chat_data is not None:
         context.chat_data[PICKER] = nonce
     return nonce
-
-
-async def _usable(update: Update, context: Context) -> bool:
-    """The skin check is on (the operator's setting) and this is a private chat."""
-    data = context.bot_data
-    chat = update.effective_chat
-    if not data.settings.skin_check:
-        await reply(update, context, data.renderer.message("skin_off"))
-        return False
-    if chat is None or chat.type != ChatType.PRIVATE:
-        await reply(update, context, data.renderer.message("report_private_only"))
-        return False
-    return True

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.context import Context
 from bot.delivery import localtime
-from bot.handlers.common import chat_id_of, remember_chat
+from bot.handlers.common import chat_id_of, remember_chat, skin_check_usable
 from bot.library.numbers import whole_number
 from bot.services import skin_checks as poem
 from bot.services import skin_offers
@@ -27,7 +26,7 @@ WHO_WORDS = {"me": "self", "myself": "self", "self": "self", "child": "child",
 
 async def skin_command(update: Update, context: Context) -> None:
     """/skin [history | me | child | weekly [off]]: start a check, or the chart."""
-    if not await _usable(update, context):
+    if not await skin_check_usable(update, context, "skin_private_only"):
         return
     await remember_chat(update, context)
     data = context.bot_data
@@ -52,7 +51,7 @@ async def skin_command(update: Update, context: Context) -> None:
 
 async def button(update: Update, context: Context, action: callbacks.Action) -> bool:
     """Every sk: button: who the check is about, an answer, the chart, the weekly switch."""
-    if not await _usable(update, context):
+    if not await skin_check_usable(update, context, "skin_private_only"):
         return True
     await remember_chat(update, context)
     data = context.bot_data
@@ -169,19 +168,6 @@ async def weekly_on(update: Update, context: Context) -> None:
             f"{localtime.format_time(schedule.local_minute)}")
     await reply(update, context, skin_views.weekly_on(
         data.renderer, when, zone, reminder_views.when(schedule.next_local(zone))))
-
-
-async def _usable(update: Update, context: Context) -> bool:
-    """The check is on (the operator's setting) and this is a private chat."""
-    data = context.bot_data
-    chat = update.effective_chat
-    if not data.settings.skin_check:
-        await reply(update, context, data.renderer.message("skin_off"))
-        return False
-    if chat is None or chat.type != ChatType.PRIVATE:
-        await reply(update, context, data.renderer.message("skin_private_only"))
-        return False
-    return True
 
 
 async def _today(context: Context, chat_id: int) -> date:

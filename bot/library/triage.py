@@ -95,6 +95,7 @@ MODEL_RULES = {
                within=0)
     for tier in ("emergency", "crisis", "same_day")
 }
+_FROM_MODEL = frozenset(MODEL_RULES.values())
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class Finding:
     @property
     def by_rules(self) -> bool:
         """An alarm a rule raised (not only the model's reading)."""
-        return any(r.tier in ALARM_TIERS and not r.id.startswith("model_") for r in self.rules)
+        return any(r.tier in ALARM_TIERS and r not in _FROM_MODEL for r in self.rules)
 
 
 @dataclass(frozen=True)
